@@ -1,0 +1,21 @@
+"""The one Celery app. Tasks are discovered in each app's ``tasks.py``; the beat
+schedule is defined here and nowhere else (django-celery-beat stores it in the
+database so admins can change times)."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coalition.settings")
+
+app = Celery("coalition")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "sessions-clear-expired": {
+        "task": "stakeholders.tasks.sessions_clear_expired",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

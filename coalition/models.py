@@ -1,0 +1,2 @@
+"""Coalition domain models (coalitions, memberships, goals, ally stances) arrive
+with the coalitions issue; this app imports only ``stakeholders``."""

@@ -1,0 +1,45 @@
+"""The main navigation: one list of entries, each shown only to users who may use it.
+
+Each app's pages add their entries here; the project package may import every app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    permission: str | None = None  # None: every signed-in user
+    staff_only: bool = False  # Django's back office needs is_staff
+
+    def visible_to(self, user) -> bool:
+        if self.staff_only and not user.is_staff:
+            return False
+        return self.permission is None or user.has_perm(self.permission)
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Home"), "home"),
+    NavItem(_("Users"), "stakeholders:user_list", "stakeholders.view_user"),
+    NavItem(_("Back office"), "admin:index", "stakeholders.change_user", staff_only=True),
+]
+
+
+def navigation(request):
+    """Context processor: the navigation entries the current user may use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "active": request.path == reverse(item.url_name)}
+        for item in NAV_ITEMS
+        if item.visible_to(user)
+    ]
+    return {"nav_items": items}

@@ -1,0 +1,62 @@
+"""The four roles and the permissions each holds.
+
+Roles are Django groups. ``ROLE_PERMISSIONS`` is the one place that says which
+permissions each group holds; a data migration of each app calls
+:func:`sync_role_permissions` once its models exist, so the groups always match
+this table.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STAFF = "Staff", _("Staff")
+    COORDINATOR = "Coordinator", _("Coordinator")
+    ADMIN = "Admin", _("Admin")
+    LIAISON = "Liaison", _("Liaison")
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.STAFF: [],
+    Role.COORDINATOR: [],
+    Role.ADMIN: [
+        "stakeholders.view_user",
+        "stakeholders.add_user",
+        "stakeholders.change_user",
+    ],
+    Role.LIAISON: [],
+}
+
+
+def sync_role_permissions(apps) -> None:
+    """Create the role groups and give each exactly the permissions listed above.
+
+    Meant for data migrations (``apps`` is the migration state), and also works
+    with the live app registry (tests that flush the database call it).
+    Permissions of apps whose tables do not exist yet are skipped; a later
+    migration of that app calls this again.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        # create_permissions skips apps without a models module, which is every
+        # app in a migration state; pretend there is one for the call.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = models_module
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=str(role))
+        wanted = [tuple(name.split(".", 1)) for name in names]
+        permissions = [
+            permission
+            for permission in Permission.objects.select_related("content_type")
+            if (permission.content_type.app_label, permission.codename) in wanted
+        ]
+        group.permissions.set(permissions)
