@@ -1,12 +1,16 @@
 """The four roles and the permissions each holds.
 
-Roles are Django groups. ``ROLE_PERMISSIONS`` is the one place that says which
-permissions each group holds; a data migration of each app calls
+Roles are Django groups. Each app says which of its permissions each role holds
+in a ``ROLE_PERMISSIONS`` table in its own ``roles.py`` (this one is the
+stakeholders app's); a data migration of each app calls
 :func:`sync_role_permissions` once its models exist, so the groups always match
-this table.
+the tables. The tables are discovered by module name, like ``tasks.py``, so this
+app never imports the apps above it.
 """
 
 from __future__ import annotations
+
+import importlib
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +35,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def all_role_permissions() -> dict[str, list[str]]:
+    """Every installed app's ``roles.ROLE_PERMISSIONS``, merged per role."""
+    from django.apps import apps as installed_apps
+
+    merged: dict[str, list[str]] = {str(role): [] for role in Role}
+    for app_config in installed_apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{app_config.name}.roles")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app_config.name}.roles":
+                raise
+            continue
+        for role, names in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            merged[str(role)].extend(names)
+    return merged
+
+
 def sync_role_permissions(apps) -> None:
     """Create the role groups and give each exactly the permissions listed above.
 
@@ -51,7 +72,7 @@ def sync_role_permissions(apps) -> None:
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, names in ROLE_PERMISSIONS.items():
+    for role, names in all_role_permissions().items():
         group, _created = Group.objects.get_or_create(name=str(role))
         wanted = [tuple(name.split(".", 1)) for name in names]
         permissions = [

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
+from ..roles import Role
 
 
 class TimeStampedModel(models.Model):
@@ -73,6 +73,6 @@ class UserSession(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls):
-        from .sessions import SessionStore
+        from ..sessions import SessionStore
 
         return SessionStore

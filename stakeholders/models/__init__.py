@@ -1,0 +1,22 @@
+"""Stakeholders: who is out there. One module per part of the domain."""
+
+from .accounts import TimeStampedModel, User, UserSession
+from .government import Department, Election, Position, Tenure
+from .people import Affiliation, Language, Neighborhood, Organization, Person, Relationship, Tag
+
+__all__ = [
+    "Affiliation",
+    "Department",
+    "Election",
+    "Language",
+    "Neighborhood",
+    "Organization",
+    "Person",
+    "Position",
+    "Relationship",
+    "Tag",
+    "Tenure",
+    "TimeStampedModel",
+    "User",
+    "UserSession",
+]

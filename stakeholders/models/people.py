@@ -1,0 +1,245 @@
+"""People, organizations, the places and languages they belong to, and who knows whom."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .accounts import TimeStampedModel
+
+
+class Language(models.Model):
+    """A language by its ISO 639 code (639-1 where one exists, else 639-3)."""
+
+    code = models.CharField(_("ISO 639 code"), max_length=8, primary_key=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Neighborhood(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    council_district = models.CharField(_("council district"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(TimeStampedModel):
+    class Kind(models.TextChoices):
+        GRASSROOTS = "grassroots", _("Grassroots")
+        FAITH = "faith", _("Faith")
+        EDUCATION = "education", _("Education")
+        BUSINESS = "business", _("Business")
+        NONPROFIT = "nonprofit", _("Nonprofit")
+        PHILANTHROPY = "philanthropy", _("Philanthropy")
+        GOVERNMENT = "government", _("Government agency")
+        MEDIA = "media", _("Media")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("sector"), max_length=20, choices=Kind.choices, default=Kind.NONPROFIT)
+    is_partner = models.BooleanField(_("partner"), default=False)
+    communities_served = models.TextField(_("communities served"), blank=True)
+    neighborhoods = models.ManyToManyField(Neighborhood, blank=True, related_name="organizations")
+    languages = models.ManyToManyField(Language, blank=True, related_name="organizations")
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="organizations")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(Lower("name"), name="organization_name_lower")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:organization_detail", args=[self.pk])
+
+
+class Person(TimeStampedModel):
+    """Someone the city or a coalition works with: resident, leader, official or liaison."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.ForeignKey(
+        Language,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("preferred language"),
+    )
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="speakers", verbose_name=_("languages spoken")
+    )
+    neighborhood = models.ForeignKey(
+        Neighborhood,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("neighborhood"),
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="people")
+    may_contact = models.BooleanField(_("may be contacted"), default=False)
+    may_share = models.BooleanField(_("may be shared with partners"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name=_("user account"),
+    )
+    # Kept current by the engagement services, so that the ally map and the
+    # reminder rules can read it without touching engagement tables.
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        verbose_name_plural = _("people")
+        indexes = [
+            models.Index(Lower("last_name"), Lower("first_name"), name="person_name_lower"),
+            models.Index(Lower("email"), name="person_email_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.first_name
+        return f"{first} {self.last_name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:person_detail", args=[self.pk])
+
+
+class Affiliation(TimeStampedModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="affiliations")
+    role_title = models.CharField(_("role or title"), max_length=150, blank=True)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+
+    class Meta:
+        ordering = [F("end_date").desc(nulls_first=True), "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="affiliation_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.organization}"
+
+
+class Relationship(TimeStampedModel):
+    """Who is connected to whom: person to person, or person to organization."""
+
+    class Kind(models.TextChoices):
+        WORKS_WITH = "works_with", _("Works with")
+        REPORTS_TO = "reports_to", _("Reports to")
+        TRUSTED_MESSENGER = "trusted_messenger", _("Trusted messenger for")
+        ADVISES = "advises", _("Advises")
+        FAMILY = "family", _("Family")
+        OTHER = "other", _("Other")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
+    other_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="relationships_in"
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="relationships"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WORKS_WITH)
+    strength = models.PositiveSmallIntegerField(
+        _("strength"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (weak) to 5 (strong)."),
+    )
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_relationships",
+        verbose_name=_("owner"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-strength", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(other_person__isnull=False) & Q(organization__isnull=True))
+                | (Q(other_person__isnull=True) & Q(organization__isnull=False)),
+                name="relationship_exactly_one_target",
+                violation_error_message=_("Choose either another person or an organization, not both."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(person=F("other_person")),
+                name="relationship_not_with_self",
+                violation_error_message=_("A person cannot have a relationship with themselves."),
+            ),
+            models.CheckConstraint(
+                condition=Q(strength__gte=1) & Q(strength__lte=5),
+                name="relationship_strength_1_to_5",
+                violation_error_message=_("Strength must be between 1 and 5."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="relationship_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.other_person or self.organization}"
+
+    @property
+    def target(self):
+        return self.other_person or self.organization
