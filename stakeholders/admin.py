@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from . import services
 from .models import User
+from .services import accounts as services
 
 
 @admin.register(User)

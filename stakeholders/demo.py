@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .models import User
 from .roles import Role
-from .services import user_create
+from .services.accounts import user_create
 
 # A documented password for local demo use only.
 DEMO_PASSWORD = "coalition-demo"  # noqa: S105  # nosec B105

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from .views import accounts as account_views
 
 app_name = "stakeholders"
 
 urlpatterns = [
-    path("users/", views.user_list, name="user_list"),
-    path("users/create/", views.user_create, name="user_create"),
-    path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
+    path("users/", account_views.user_list, name="user_list"),
+    path("users/create/", account_views.user_create, name="user_create"),
+    path("users/<int:pk>/edit/", account_views.user_edit, name="user_edit"),
 ]

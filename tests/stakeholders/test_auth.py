@@ -5,8 +5,8 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
 
-from stakeholders import services
 from stakeholders.models import UserSession
+from stakeholders.services import accounts as services
 from tests.stakeholders.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

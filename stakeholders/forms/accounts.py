@@ -2,8 +2,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
-from .roles import Role
+from ..models import User
+from ..roles import Role
 
 
 class UserForm(forms.Form):

@@ -4,10 +4,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import services
-from .filters import UserFilter
-from .forms import UserForm
-from .selectors import user_for_user, users_visible_to
+from ..filters.accounts import UserFilter
+from ..forms.accounts import UserForm
+from ..selectors.accounts import user_for_user, users_visible_to
+from ..services import accounts as services
 
 PAGE_SIZE = 50
 

@@ -3,8 +3,8 @@ from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
-from .roles import Role
+from ..models import User
+from ..roles import Role
 
 
 class UserFilter(django_filters.FilterSet):

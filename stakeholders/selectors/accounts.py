@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import User
+from ..models import User
 
 
 def users_visible_to(actor: User) -> QuerySet[User]:

@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .models import User, UserSession
-from .roles import Role
+from ..models import User, UserSession
+from ..roles import Role
 
 
 def _set_roles(user: User, roles: Iterable[Role | str]) -> None:

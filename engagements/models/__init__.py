@@ -1,0 +1,4 @@
+"""Engagements: what happened, what was promised, and the follow-ups that keep it moving.
+
+One module per part of the domain; each is imported here so Django finds its models.
+"""
