@@ -2,7 +2,8 @@
 
 from .accounts import TimeStampedModel, User, UserSession
 from .government import Department, Election, Position, Tenure
-from .people import Affiliation, Language, Neighborhood, Organization, Person, Relationship, Tag
+from .people import Affiliation, Language, Neighborhood, Organization, Person, Tag
+from .relationships import Relationship
 
 __all__ = [
     "Affiliation",

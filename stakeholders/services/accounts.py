@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from .. import events
 from ..models import User, UserSession
 from ..roles import Role
 
@@ -104,4 +105,5 @@ def user_deactivate(*, user: User) -> int:
         User.objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
         ended, _ = UserSession.objects.filter(user=user).delete()
+        transaction.on_commit(lambda: events.user_deactivated.send(sender=User, user=user))
     return ended

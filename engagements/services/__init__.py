@@ -1,0 +1,1 @@
+"""Services of the engagements app, one module per part of the domain."""
