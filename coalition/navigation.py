@@ -28,6 +28,7 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Users"), "stakeholders:user_list", "stakeholders.view_user"),
+    NavItem(_("Security log"), "stakeholders:security_log", "stakeholders.view_securityevent"),
     NavItem(_("Back office"), "admin:index", "stakeholders.change_user", staff_only=True),
 ]
 

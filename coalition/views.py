@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
+from stakeholders.security_log import Action, security_event_record
+
 
 @never_cache
 def healthz(request):
@@ -16,6 +18,7 @@ def healthz(request):
 
 
 def permission_denied(request, exception=None):
+    security_event_record(action=Action.PERMISSION_DENIED, request=request, detail={"method": request.method})
     return render(request, "403.html", status=403)
 
 

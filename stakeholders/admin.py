@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import User
+from .models import SecurityEvent, User
 from .services import accounts as services
 
 
@@ -16,4 +16,22 @@ class UserAdmin(DjangoUserAdmin):
             obj.is_active = True  # let the service do the deactivation and end the sessions
         super().save_model(request, obj, form, change)
         if deactivating:
-            services.user_deactivate(user=obj)
+            services.user_deactivate(user=obj, by=request.user)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Read-only: the security log is never edited through the app."""
+
+    list_display = ("occurred_at", "actor_username", "action", "object_type", "object_id", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("actor_username", "object_id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

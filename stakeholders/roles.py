@@ -30,6 +30,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "stakeholders.view_user",
         "stakeholders.add_user",
         "stakeholders.change_user",
+        "stakeholders.view_securityevent",
     ],
     Role.LIAISON: [],
 }

@@ -4,6 +4,7 @@ from .accounts import TimeStampedModel, User, UserSession
 from .government import Department, Election, Position, Tenure
 from .people import Affiliation, Language, Neighborhood, Organization, Person, Tag
 from .relationships import Relationship
+from .security import SecurityEvent
 
 __all__ = [
     "Affiliation",
@@ -15,6 +16,7 @@ __all__ = [
     "Person",
     "Position",
     "Relationship",
+    "SecurityEvent",
     "Tag",
     "Tenure",
     "TimeStampedModel",

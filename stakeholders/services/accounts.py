@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from .. import events
 from ..models import User, UserSession
 from ..roles import Role
+from ..security_log import Action, security_event_record
 
 
 def _set_roles(user: User, roles: Iterable[Role | str]) -> None:
@@ -78,6 +79,7 @@ def user_update(
     last_name: str,
     roles: Iterable[Role | str],
     is_active: bool,
+    by: User | None = None,
 ) -> User:
     """Change a user's details and roles. Deactivating ends all their sessions."""
     with transaction.atomic():
@@ -89,19 +91,21 @@ def user_update(
         user.save(update_fields=["email", "first_name", "last_name"])
         _set_roles(user, roles)
         if was_active and not is_active:
-            user_deactivate(user=user)
+            user_deactivate(user=user, by=by)
         elif is_active and not was_active:
             user.is_active = True
             user.save(update_fields=["is_active"])
     return user
 
 
-def user_deactivate(*, user: User) -> int:
-    """Deactivate ``user`` and end every one of their sessions at once.
+def user_deactivate(*, user: User, by: User | None = None) -> int:
+    """Deactivate ``user`` and end every one of their sessions at once; ``by``
+    (the admin) is written to the security log.
 
     Returns how many sessions were ended.
     """
     with transaction.atomic():
+        security_event_record(action=Action.USER_DEACTIVATED, actor=by, obj=user)
         User.objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
         ended, _ = UserSession.objects.filter(user=user).delete()

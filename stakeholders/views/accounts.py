@@ -58,6 +58,7 @@ def user_edit(request, pk):
                 last_name=form.cleaned_data["last_name"],
                 roles=form.cleaned_data["roles"],
                 is_active=form.cleaned_data["is_active"],
+                by=request.user,
             )
             messages.success(request, _("Changes to %(name)s saved.") % {"name": user})
             return redirect("stakeholders:user_list")

@@ -1,0 +1,45 @@
+"""Write to the security log. Never pass passwords, payee references or other
+secrets in ``detail``: only ids, names of things and counts."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .models import SecurityEvent
+
+Action = SecurityEvent.Action
+
+# Keys that must never reach the log, whatever a caller passes.
+_FORBIDDEN_DETAIL_KEYS = {"password", "password1", "password2", "new_password1", "new_password2", "payee_reference"}
+
+
+def client_address(request) -> str | None:
+    """The client's address as django-axes resolved it (honours PROXY_COUNT), else REMOTE_ADDR."""
+    if request is None:
+        return None
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
+
+
+def security_event_record(
+    *,
+    action: str,
+    request=None,
+    actor=None,
+    obj: models.Model | None = None,
+    username: str = "",
+    detail: dict | None = None,
+) -> SecurityEvent:
+    """Append one event to the security log."""
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        actor = request.user if request.user.is_authenticated else None
+    clean_detail = {key: value for key, value in (detail or {}).items() if key not in _FORBIDDEN_DETAIL_KEYS}
+    return SecurityEvent.objects.create(
+        actor=actor,
+        actor_username=(actor.get_username() if actor is not None else username)[:150],
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        path=(request.path if request is not None else "")[:500],
+        ip_address=client_address(request),
+        detail=clean_detail,
+    )
