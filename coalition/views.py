@@ -5,10 +5,12 @@ from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from stakeholders.security_log import Action, security_event_record
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """Liveness for the load balancer and compose: the database answers."""

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from ..filters.accounts import UserFilter
 from ..forms.accounts import UserForm
@@ -12,6 +13,7 @@ from ..services import accounts as services
 PAGE_SIZE = 50
 
 
+@require_safe
 @login_required
 @permission_required("stakeholders.view_user", raise_exception=True)
 def user_list(request):

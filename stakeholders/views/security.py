@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from ..filters.security import SecurityEventFilter
 from ..models import SecurityEvent
@@ -8,6 +9,7 @@ from ..models import SecurityEvent
 PAGE_SIZE = 100
 
 
+@require_safe
 @login_required
 @permission_required("stakeholders.view_securityevent", raise_exception=True)
 def security_log(request):

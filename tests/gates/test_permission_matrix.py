@@ -1,0 +1,102 @@
+"""Every URL pattern has a row in the permission matrix, and every row holds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.gates.permission_matrix import (
+    ADMIN_NAMESPACE_NON_ADMIN_STATUS,
+    ADMIN_OPEN_PAGES,
+    MATRIX,
+    OTHER,
+    ROLES,
+)
+from tests.gates.world import build_world
+
+
+def _walk(resolver, prefix="", namespace=None):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or None
+            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from _walk(pattern, prefix + str(pattern.pattern), full)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            route = prefix + str(pattern.pattern)
+            yield name or route.lstrip("^").rstrip("$"), route
+
+
+ALL_PATTERNS = list(_walk(get_resolver()))
+BACK_OFFICE_PREFIX = "backoffice/"
+PROJECT_PATTERNS = [(name, route) for name, route in ALL_PATTERNS if not route.startswith(BACK_OFFICE_PREFIX)]
+ADMIN_PATTERNS = [(name, route) for name, route in ALL_PATTERNS if route.startswith(BACK_OFFICE_PREFIX)]
+
+
+def _route_kwargs(route: str) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", route)
+
+
+def _url(world, name, route):
+    if name == "favicon.ico":
+        return "/favicon.ico"
+    return reverse(name, kwargs=world.kwargs_for(name, _route_kwargs(route)))
+
+
+def _client_for(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_every_url_pattern_has_a_row():
+    """A route without a row in tests/gates/permission_matrix.py fails the build."""
+    missing = sorted({name for name, _route in PROJECT_PATTERNS} - MATRIX.keys())
+    assert not missing, f"Add these URL patterns to tests/gates/permission_matrix.py: {missing}"
+    stale = sorted(MATRIX.keys() - {name for name, _route in PROJECT_PATTERNS})
+    assert not stale, f"These rows name no URL pattern any more: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "route"), PROJECT_PATTERNS, ids=[name for name, _ in PROJECT_PATTERNS])
+def test_row_holds_for_every_role(name, route):
+    """Each role gets exactly the status its row states, for GET and for POST."""
+    world = build_world()
+    expected_get, expected_post = (statuses.split() for statuses in MATRIX[name])
+    seen = {}
+    for index, role in enumerate(ROLES):
+        client = _client_for(world.users[role])
+        url = _url(world, name, route)
+        seen[(role, "GET")] = (client.get(url).status_code, int(expected_get[index]))
+        client = _client_for(world.users[role])
+        seen[(role, "POST")] = (client.post(url, {}).status_code, int(expected_post[index]))
+    if name in OTHER:
+        owner_role, other_get, other_post = OTHER[name]
+        client = _client_for(world.others[owner_role])
+        url = _url(world, name, route)
+        seen[("other " + owner_role, "GET")] = (client.get(url).status_code, other_get)
+        seen[("other " + owner_role, "POST")] = (client.post(url, {}).status_code, other_post)
+    wrong = {key: value for key, value in seen.items() if value[0] != value[1]}
+    assert not wrong, f"{name}: (actual, expected) per role and method: {wrong}"
+
+
+@pytest.mark.django_db
+def test_back_office_is_for_admins_only():
+    """Every back-office page sends anyone but an admin to its sign-in page."""
+    world = build_world()
+    sample = [
+        (name, route)
+        for name, route in ADMIN_PATTERNS
+        if name.startswith("admin:") and name not in ADMIN_OPEN_PAGES and not _route_kwargs(route)
+    ]
+    assert sample
+    for name, _route in sample:
+        url = reverse(name)
+        for role in ("anonymous", "staff", "coordinator", "liaison"):
+            status = _client_for(world.users[role]).get(url).status_code
+            assert status == ADMIN_NAMESPACE_NON_ADMIN_STATUS, (name, role, status)
+        assert _client_for(world.users["admin"]).get(url).status_code < 500, name
