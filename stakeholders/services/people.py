@@ -464,3 +464,17 @@ def _repoint(model: type[models.Model], field_name: str, survivor: Person, dupli
                     model._base_manager.filter(pk=pk).update(**{field_name: survivor})
             except IntegrityError:
                 model._base_manager.filter(pk=pk).delete()
+
+
+def neighborhood_save(*, actor: User | None, name: str, council_district: str = "", neighborhood=None) -> Neighborhood:
+    """Create a neighborhood, or rename it and change its council district."""
+    with transaction.atomic():
+        neighborhood = neighborhood or Neighborhood()
+        neighborhood.name = name.strip()
+        neighborhood.council_district = council_district.strip()
+        neighborhood.full_clean()
+        if neighborhood.pk:
+            neighborhood.save(update_fields=["name", "council_district", "updated_at"])
+        else:
+            neighborhood.save()
+    return neighborhood
