@@ -22,7 +22,7 @@ from pathlib import Path
 import pghistory
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -328,8 +328,7 @@ class PeopleImporter(_Importer):
                     changed_fields.add(name)
             person.updated_at = now
             updated.append(person)
-        if updated:
-            Person.objects.bulk_update(updated, sorted(changed_fields), batch_size=1000)
+        bulk_update_rows(Person, updated, sorted(changed_fields))
         pairs = list(zip(new_rows, created, strict=True)) + [(row, people[row.existing_pk]) for row in update_rows]
         language_links = {
             (person.pk, language.pk)
@@ -344,6 +343,39 @@ class PeopleImporter(_Importer):
         )
         _link_tags(Person.tags.through, "person_id", pairs)
         return {"created": len(created), "updated": len(updated)}
+
+
+def bulk_update_rows(model, objects: list, field_names: list[str], batch_size: int = 1000) -> None:
+    """Write ``field_names`` of many rows with one ``UPDATE … FROM (VALUES …)`` per batch.
+
+    Django's ``bulk_update`` builds a CASE expression per field and row, which
+    takes most of a minute for a few thousand rows; this takes well under a second.
+    """
+    if not objects:
+        return
+    fields = [model._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    pk_column = quote(model._meta.pk.column)
+    assignments = ", ".join(
+        f"{quote(field.column)} = v.{quote(field.column)}::{field.db_type(connection)}" for field in fields
+    )
+    aliases = ", ".join([pk_column, *(quote(field.column) for field in fields)])
+    row_placeholder = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch_size):
+            batch = objects[start : start + batch_size]
+            params = []
+            for obj in batch:
+                params.append(obj.pk)
+                for field in fields:
+                    params.append(field.get_db_prep_save(getattr(obj, field.attname), connection))
+            values = ", ".join([row_placeholder] * len(batch))
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {values}) AS v({aliases}) "  # noqa: S608  # nosec B608
+                f"WHERE t.{pk_column} = v.{pk_column}",
+                params,
+            )
 
 
 def _link_tags(through, owner_field: str, pairs) -> None:
@@ -457,8 +489,7 @@ class OrganizationImporter(_Importer):
                     setattr(organization, name, row.values[name])
                     changed_fields.add(name)
             organization.updated_at = now
-        if update_rows:
-            Organization.objects.bulk_update(organizations.values(), sorted(changed_fields), batch_size=1000)
+        bulk_update_rows(Organization, list(organizations.values()), sorted(changed_fields))
         pairs = list(zip(new_rows, created, strict=True)) + [
             (row, organizations[row.existing_pk]) for row in update_rows
         ]
