@@ -17,3 +17,47 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if deactivating:
             services.user_deactivate(user=obj)
+
+
+from .models import Affiliation, Neighborhood, Organization, Person, PersonDemographics, Tag  # noqa: E402
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 0
+    autocomplete_fields = ("organization",)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "email", "neighborhood", "may_contact", "may_share")
+    search_fields = ("first_name", "last_name", "preferred_name", "email")
+    list_filter = ("may_contact", "may_share", "neighborhood")
+    autocomplete_fields = ("user",)
+    filter_horizontal = ("languages", "tags")
+    inlines = (AffiliationInline,)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "is_partner")
+    list_filter = ("kind", "is_partner")
+    search_fields = ("name", "email")
+    filter_horizontal = ("neighborhoods", "languages", "tags")
+
+
+@admin.register(Neighborhood)
+class NeighborhoodAdmin(admin.ModelAdmin):
+    list_display = ("name", "council_district")
+    search_fields = ("name",)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(PersonDemographics)
+class PersonDemographicsAdmin(admin.ModelAdmin):
+    list_display = ("person", "consent_recorded_at")
+    autocomplete_fields = ("person",)

@@ -201,3 +201,17 @@ def test_merge_refuses_merging_a_person_with_themselves(admin_user):
     person = PersonFactory()
     with pytest.raises(ValidationError):
         services.person_merge(survivor=person, duplicate=person, actor=admin_user)
+
+
+def test_demo_people_seed_is_idempotent_and_links_the_liaison():
+    """Seeding the demo city twice creates nothing the second time; the demo liaison has a person record."""
+    from stakeholders import demo, demo_people
+
+    demo.seed_users()
+    first = demo_people.seed()
+    counts = (Person.objects.count(), Affiliation.objects.count())
+    second = demo_people.seed()
+    assert first["people_created"] == 400 and first["organizations"] == 80
+    assert second["people_created"] == 0
+    assert (Person.objects.count(), Affiliation.objects.count()) == counts
+    assert Person.objects.get(user__username="liaison").affiliations.count() == 2
