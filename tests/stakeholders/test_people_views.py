@@ -356,3 +356,29 @@ def test_navigation_shows_people_and_organizations_by_permission(client, staff_u
     client.force_login(liaison_user)
     content = client.get(reverse("home")).content.decode()
     assert 'href="/people/"' in content and 'href="/organizations/"' not in content
+
+
+def test_admin_opens_every_page(client, admin_user):
+    """Every people, organization, neighborhood and import page renders for an admin."""
+    person = PersonFactory()
+    affiliation = AffiliationFactory(person=person)
+    neighborhood = NeighborhoodFactory()
+    client.force_login(admin_user)
+    urls = [
+        reverse("stakeholders:person_detail", args=[person.pk]),
+        reverse("stakeholders:person_edit", args=[person.pk]),
+        reverse("stakeholders:person_demographics", args=[person.pk]),
+        reverse("stakeholders:person_merge", args=[person.pk]),
+        reverse("stakeholders:affiliation_add", args=[person.pk]),
+        reverse("stakeholders:organization_detail", args=[affiliation.organization.pk]),
+        reverse("stakeholders:organization_edit", args=[affiliation.organization.pk]),
+        reverse("stakeholders:organization_create"),
+        reverse("stakeholders:neighborhood_edit", args=[neighborhood.pk]),
+        reverse("stakeholders:import_upload", args=["people"]),
+        reverse("stakeholders:import_upload", args=["organizations"]),
+        reverse("stakeholders:import_template", args=["people"]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    detail = client.get(reverse("stakeholders:organization_detail", args=[affiliation.organization.pk]))
+    assert str(person) in detail.content.decode()
