@@ -16,6 +16,7 @@ import csv
 import io
 import secrets
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,9 +43,21 @@ LIST_SEPARATORS = (";", "|")
 def store_upload(content: bytes) -> str:
     """Keep an uploaded file until it is confirmed; return its token."""
     UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    _discard_abandoned_uploads()
     token = secrets.token_urlsafe(24)
     (UPLOAD_DIR / f"{token}.csv").write_bytes(content)
     return token
+
+
+def _discard_abandoned_uploads(max_age_seconds: int = 24 * 60 * 60) -> None:
+    """Files uploaded but never confirmed are deleted after a day."""
+    cutoff = time.time() - max_age_seconds
+    for path in UPLOAD_DIR.glob("*.csv"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:
+            pass  # another request removed it first
 
 
 def load_upload(token: str) -> bytes | None:

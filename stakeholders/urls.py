@@ -29,6 +29,7 @@ urlpatterns = [
     path("organizations/create/", people_views.organization_create, name="organization_create"),
     path("organizations/<int:pk>/", people_views.organization_detail, name="organization_detail"),
     path("organizations/<int:pk>/edit/", people_views.organization_edit, name="organization_edit"),
+    path("organizations/<int:pk>/people/add/", people_views.organization_member_add, name="organization_member_add"),
     path("neighborhoods/", people_views.neighborhood_list, name="neighborhood_list"),
     path("neighborhoods/create/", people_views.neighborhood_create, name="neighborhood_create"),
     path("neighborhoods/<int:pk>/edit/", people_views.neighborhood_edit, name="neighborhood_edit"),

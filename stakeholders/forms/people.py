@@ -229,3 +229,25 @@ class ImportUploadForm(forms.Form):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError(_("Choose a file that ends in .csv."))
         return upload
+
+
+class OrganizationMemberForm(forms.Form):
+    """Add a person to an organization. The person list starts empty and fills from
+    a search (htmx), so the page stays small however many people there are."""
+
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=Person.objects.none(),
+        help_text=_("Search above, or add someone new below if they are not listed."),
+    )
+    role_title = forms.CharField(label=_("Role or title"), max_length=150, required=False)
+    start_date = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        field.queryset = people
+        chosen = self["person"].value()
+        selected = list(people.filter(pk=chosen)) if str(chosen or "").isdigit() else []
+        field.widget.choices = [("", "—"), *((person.pk, str(person)) for person in selected)]
+        self.helper = _helper()

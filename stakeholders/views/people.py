@@ -26,6 +26,7 @@ from ..forms.people import (
     MergeForm,
     NeighborhoodForm,
     OrganizationForm,
+    OrganizationMemberForm,
     PersonForm,
     PersonQuickForm,
 )
@@ -409,6 +410,32 @@ def organization_detail(request, pk):
             "can_edit": selectors.can_edit_organization(request.user, organization),
             "panels": panels_for("organization", request.user, organization.pk),
         },
+    )
+
+
+@login_required
+@permission_required("stakeholders.view_organization", raise_exception=True)
+def organization_member_add(request, pk):
+    """Add a person to an organization; a missing person is added on the spot (quick-add)."""
+    organization = selectors.organization_for_user(request.user, pk)
+    if not selectors.can_edit_organization(request.user, organization):
+        raise PermissionDenied
+    form = OrganizationMemberForm(request.POST or None, people=selectors.people_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.affiliation_add(actor=request.user, organization=organization, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(person)s added to %(name)s.") % {"person": form.cleaned_data["person"], "name": organization},
+            )
+            return redirect(organization)
+    return render(
+        request,
+        "stakeholders/organization_member_form.html",
+        {"form": form, "organization": organization, "title": _("Add a person to %(name)s") % {"name": organization}},
     )
 
 
