@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from ..models import Affiliation, Neighborhood, Organization, Person, Relationship, User
 
@@ -95,28 +97,86 @@ def can_view_history(user: User) -> bool:
 
 
 def person_history(person: Person) -> list[dict]:
-    """The changes to ``person`` and their affiliations, newest first: who, when, what."""
+    """The changes to ``person`` and their affiliations, newest first: who, when, what.
+
+    Each change is ``(field label, before, after)`` with related records by name.
+    """
     from pghistory.models import Events
 
-    events = list(Events.objects.references(person).order_by("-pgh_created_at")[:200])
-    user_ids = {event.pgh_context.get("user") for event in events if event.pgh_context}
+    events = list(Events.objects.references(person).order_by("-pgh_created_at", "-pgh_id")[:200])
+    user_ids = {(event.pgh_context or {}).get("user") for event in events}
     users = {user.pk: user for user in User.objects.filter(pk__in=[pk for pk in user_ids if pk])}
+    raw = [(event, _changed_fields(event)) for event in events]
+    names = _related_names(field_and_values for _event, changes in raw for field_and_values in changes)
     rows = []
-    for event in events:
+    for event, changes in raw:
         context = event.pgh_context or {}
-        diff = event.pgh_diff or {}
         rows.append(
             {
                 "when": event.pgh_created_at,
                 "who": users.get(context.get("user")),
                 "label": event.pgh_label,
-                "model": event.pgh_model.split(".")[-1].removesuffix("Event"),
+                "what": _event_description(event),
                 "changes": [
-                    (name, before, after)
-                    for name, (before, after) in sorted(diff.items())
-                    if name not in {"updated_at", "created_at", "id"}
+                    (
+                        str(field.verbose_name),
+                        _readable(field, before, names),
+                        _readable(field, after, names),
+                    )
+                    for field, before, after in changes
                 ],
                 "merged_person": context.get("merged_person"),
             }
         )
     return rows
+
+
+def _event_description(event) -> str:
+    tracked = apps.get_model(event.pgh_model).pgh_tracked_model
+    verbs = {
+        "insert": gettext("%(record)s created"),
+        "update": gettext("%(record)s changed"),
+        "delete": gettext("%(record)s deleted"),
+        "merge": gettext("%(record)s merged with a duplicate"),
+    }
+    template = verbs.get(event.pgh_label, "%(record)s " + event.pgh_label)
+    return template % {"record": str(tracked._meta.verbose_name).capitalize()}
+
+
+_HIDDEN_HISTORY_FIELDS = {"id", "created_at", "updated_at"}
+
+
+def _changed_fields(event) -> list[tuple]:
+    tracked = apps.get_model(event.pgh_model).pgh_tracked_model
+    by_attname = {field.attname: field for field in tracked._meta.concrete_fields}
+    changes = []
+    for attname, (before, after) in sorted((event.pgh_diff or {}).items()):
+        field = by_attname.get(attname)
+        if field is not None and field.name not in _HIDDEN_HISTORY_FIELDS:
+            changes.append((field, before, after))
+    return changes
+
+
+def _related_names(changes) -> dict:
+    """``{(model, pk): name}`` for every related record named in ``changes``, one query per model."""
+    wanted: dict = {}
+    for field, before, after in changes:
+        if field.is_relation:
+            wanted.setdefault(field.related_model, set()).update(value for value in (before, after) if value)
+    names = {}
+    for model, pks in wanted.items():
+        for obj in model._base_manager.filter(pk__in=pks):
+            names[(model, obj.pk)] = str(obj)
+    return names
+
+
+def _readable(field, value, names) -> str:
+    if value is None or value == "":
+        return ""
+    if field.is_relation:
+        return names.get((field.related_model, value), f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return str(value)

@@ -382,3 +382,18 @@ def test_admin_opens_every_page(client, admin_user):
         assert client.get(url).status_code == 200, url
     detail = client.get(reverse("stakeholders:organization_detail", args=[affiliation.organization.pk]))
     assert str(person) in detail.content.decode()
+
+
+def test_adding_a_person_to_an_organization_checks_who_may_edit_it(client, staff_user):
+    """Staff add people to organizations they created, and not to others'; an unknown person is refused."""
+    mine = OrganizationFactory(created_by=staff_user)
+    theirs = OrganizationFactory(created_by=UserFactory())
+    person = PersonFactory()
+    client.force_login(staff_user)
+    url = reverse("stakeholders:organization_member_add", args=[mine.pk])
+    response = client.post(url, {"person": 999999, "role_title": "Kept title"})
+    assert response.status_code == 200 and 'value="Kept title"' in response.content.decode()
+    assert client.post(url, {"person": person.pk, "role_title": "Chair"}).status_code == 302
+    assert mine.affiliations.get().person == person
+    other_url = reverse("stakeholders:organization_member_add", args=[theirs.pk])
+    assert client.post(other_url, {"person": person.pk}).status_code == 403
