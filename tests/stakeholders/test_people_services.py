@@ -173,6 +173,8 @@ def test_merge_moves_everything_and_loses_nothing(admin_user):
     tenure.refresh_from_db()
     assert tenure.person == merged
     assert merged.demographics.age_band == "45_54"
+    # rows of models the service does not name (here the history) move too
+    assert Events.objects.tracks(merged).filter(pgh_label="insert").count() == 2
     merge_event = Events.objects.tracks(merged).filter(pgh_label="merge").get()
     assert merge_event.pgh_context["merged_person_id"] == duplicate_pk
     assert merge_event.pgh_context["user"] == admin_user.pk
@@ -215,3 +217,16 @@ def test_demo_people_seed_is_idempotent_and_links_the_liaison():
     assert second["people_created"] == 0
     assert (Person.objects.count(), Affiliation.objects.count()) == counts
     assert Person.objects.get(user__username="liaison").affiliations.count() == 2
+
+
+def test_repointing_drops_only_rows_that_already_exist_for_the_survivor():
+    """When moving rows would break a unique constraint, the survivor's existing row is kept,
+    the duplicate's copy is dropped and every other row moves."""
+    from stakeholders.services.people import _repoint
+
+    spanish, english = Language.objects.get(code="es"), Language.objects.get(code="en")
+    survivor = PersonFactory(languages=[spanish])
+    duplicate = PersonFactory(languages=[spanish, english])
+    _repoint(Person.languages.through, "person", survivor, duplicate)
+    assert set(survivor.languages.all()) == {spanish, english}
+    assert not duplicate.languages.exists()
