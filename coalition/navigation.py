@@ -30,6 +30,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Users"), "stakeholders:user_list", "stakeholders.view_user"),
     NavItem(_("Security log"), "stakeholders:security_log", "stakeholders.view_securityevent"),
     NavItem(_("Back office"), "admin:index", "stakeholders.change_user", staff_only=True),
+    NavItem(_("People"), "stakeholders:person_list", "stakeholders.view_person"),
+    NavItem(_("Organizations"), "stakeholders:organization_list", "stakeholders.view_organization"),
+    NavItem(_("Neighborhoods"), "stakeholders:neighborhood_list", "stakeholders.change_neighborhood"),
 ]
 
 

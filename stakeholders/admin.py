@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import SecurityEvent, User
+from .models import Affiliation, Neighborhood, Organization, Person, PersonDemographics, SecurityEvent, Tag, User
 from .services import accounts as services
 
 
@@ -35,3 +35,44 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 0
+    autocomplete_fields = ("organization",)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "email", "neighborhood", "may_contact", "may_share")
+    search_fields = ("first_name", "last_name", "preferred_name", "email")
+    list_filter = ("may_contact", "may_share", "neighborhood")
+    autocomplete_fields = ("user",)
+    filter_horizontal = ("languages", "tags")
+    inlines = (AffiliationInline,)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "is_partner")
+    list_filter = ("kind", "is_partner")
+    search_fields = ("name", "email")
+    filter_horizontal = ("neighborhoods", "languages", "tags")
+
+
+@admin.register(Neighborhood)
+class NeighborhoodAdmin(admin.ModelAdmin):
+    list_display = ("name", "council_district")
+    search_fields = ("name",)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(PersonDemographics)
+class PersonDemographicsAdmin(admin.ModelAdmin):
+    list_display = ("person", "consent_recorded_at")
+    autocomplete_fields = ("person",)

@@ -35,6 +35,42 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.LIAISON: [],
 }
 
+# People and organizations. Staff edit what they created (see
+# stakeholders.selectors.people.can_edit_person); change_* lets one edit all.
+# Liaisons hold view_person without view_all_people: they see only the people
+# they work with.
+_PEOPLE_READ_AND_CREATE = [
+    "stakeholders.view_person",
+    "stakeholders.view_all_people",
+    "stakeholders.add_person",
+    "stakeholders.view_organization",
+    "stakeholders.add_organization",
+    "stakeholders.add_affiliation",
+]
+ROLE_PERMISSIONS[Role.STAFF] += _PEOPLE_READ_AND_CREATE
+ROLE_PERMISSIONS[Role.COORDINATOR] += [
+    *_PEOPLE_READ_AND_CREATE,
+    "stakeholders.change_person",
+    "stakeholders.change_organization",
+    "stakeholders.change_affiliation",
+]
+ROLE_PERMISSIONS[Role.ADMIN] += [
+    *_PEOPLE_READ_AND_CREATE,
+    "stakeholders.change_person",
+    "stakeholders.delete_person",
+    "stakeholders.change_organization",
+    "stakeholders.delete_organization",
+    "stakeholders.change_affiliation",
+    "stakeholders.view_demographics",
+    "stakeholders.merge_person",
+    "stakeholders.import_people",
+    "stakeholders.import_organizations",
+    "stakeholders.view_neighborhood",
+    "stakeholders.add_neighborhood",
+    "stakeholders.change_neighborhood",
+]
+ROLE_PERMISSIONS[Role.LIAISON] += ["stakeholders.view_person"]
+
 
 def all_role_permissions() -> dict[str, list[str]]:
     """Every installed app's ``roles.ROLE_PERMISSIONS``, merged per role."""

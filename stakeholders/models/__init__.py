@@ -2,7 +2,7 @@
 
 from .accounts import TimeStampedModel, User, UserSession
 from .government import Department, Election, Position, Tenure
-from .people import Affiliation, Language, Neighborhood, Organization, Person, Tag
+from .people import Affiliation, Language, Neighborhood, Organization, Person, PersonDemographics, Tag
 from .relationships import Relationship
 from .security import SecurityEvent
 
@@ -14,6 +14,7 @@ __all__ = [
     "Neighborhood",
     "Organization",
     "Person",
+    "PersonDemographics",
     "Position",
     "Relationship",
     "SecurityEvent",

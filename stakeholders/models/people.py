@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -77,6 +78,7 @@ class Organization(TimeStampedModel):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(Lower("name"), name="organization_name_lower")]
+        permissions = [("import_organizations", _("Can import organizations from a CSV file"))]
 
     def __str__(self) -> str:
         return self.name
@@ -85,6 +87,7 @@ class Organization(TimeStampedModel):
         return reverse("stakeholders:organization_detail", args=[self.pk])
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.ManualEvent("merge"))
 class Person(TimeStampedModel):
     """Someone the city or a coalition works with: resident, leader, official or liaison."""
 
@@ -135,6 +138,12 @@ class Person(TimeStampedModel):
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
         verbose_name_plural = _("people")
+        permissions = [
+            ("view_all_people", _("Can see every person, not only the people one works with")),
+            ("view_demographics", _("Can see self-identified demographics of a person")),
+            ("merge_person", _("Can merge duplicate people")),
+            ("import_people", _("Can import people from a CSV file")),
+        ]
         indexes = [
             models.Index(Lower("last_name"), Lower("first_name"), name="person_name_lower"),
             models.Index(Lower("email"), name="person_email_lower"),
@@ -152,6 +161,7 @@ class Person(TimeStampedModel):
         return reverse("stakeholders:person_detail", args=[self.pk])
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Affiliation(TimeStampedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="affiliations")
@@ -171,3 +181,67 @@ class Affiliation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.organization}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None
+
+
+class PersonDemographics(TimeStampedModel):
+    """Self-identified demographics of one person, kept only with their recorded consent.
+
+    Shown per person to admins only; everywhere else they appear in aggregate.
+    """
+
+    class AgeBand(models.TextChoices):
+        UNDER_18 = "under_18", _("Under 18")
+        AGE_18_24 = "18_24", _("18–24")
+        AGE_25_34 = "25_34", _("25–34")
+        AGE_35_44 = "35_44", _("35–44")
+        AGE_45_54 = "45_54", _("45–54")
+        AGE_55_64 = "55_64", _("55–64")
+        AGE_65_PLUS = "65_plus", _("65 or older")
+        NOT_SAID = "not_said", _("Prefer not to say")
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="demographics")
+    consent_recorded_at = models.DateTimeField(
+        _("consent recorded"),
+        null=True,
+        blank=True,
+        help_text=_("When the person agreed that these answers may be kept. Clearing it clears the answers."),
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    age_band = models.CharField(_("age band"), max_length=20, choices=AgeBand.choices, blank=True)
+    gender_identity = models.CharField(_("gender identity"), max_length=100, blank=True)
+    race_ethnicity = models.CharField(_("race or ethnicity"), max_length=200, blank=True)
+    disability = models.CharField(_("disability"), max_length=100, blank=True)
+    household_size = models.PositiveSmallIntegerField(_("household size"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person"]
+        verbose_name = _("demographics")
+        verbose_name_plural = _("demographics")
+        constraints = [
+            # Without a recorded consent no answer may be stored.
+            models.CheckConstraint(
+                condition=Q(consent_recorded_at__isnull=False)
+                | Q(age_band="", gender_identity="", race_ethnicity="", disability="", household_size__isnull=True),
+                name="demographics_require_consent",
+                violation_error_message=_("Demographics can only be kept when the person's consent is recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(household_size__isnull=True) | Q(household_size__gte=1),
+                name="demographics_household_at_least_one",
+            ),
+        ]
+
+    ANSWER_FIELDS = ("age_band", "gender_identity", "race_ethnicity", "disability", "household_size")
+
+    def __str__(self) -> str:
+        return f"{self.person} — {_('demographics')}"
+
+    @property
+    def has_answers(self) -> bool:
+        return any(getattr(self, name) not in ("", None) for name in self.ANSWER_FIELDS)

@@ -22,3 +22,57 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.set(Group.objects.filter(name__in=extracted))
+
+
+class NeighborhoodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "stakeholders.Neighborhood"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Neighborhood {n}")
+    council_district = factory.Sequence(lambda n: str(n % 8 + 1))
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "stakeholders.Tag"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"tag-{n}")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "stakeholders.Organization"
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    kind = "nonprofit"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "stakeholders.Person"
+        skip_postgeneration_save = True
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"person{n}@residents.example")
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
+
+    @factory.post_generation
+    def languages(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.languages.set(extracted)
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "stakeholders.Affiliation"
+
+    person = factory.SubFactory(PersonFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role_title = "Member"

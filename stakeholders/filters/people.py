@@ -1,0 +1,90 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Affiliation, Language, Neighborhood, Organization, Person, Tag
+
+
+class _StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap classes on every control, so templates can draw them as they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class PersonFilter(_StyledFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    neighborhood = django_filters.ModelChoiceFilter(label=_("Neighborhood"), queryset=Neighborhood.objects.all())
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"),
+        queryset=Language.objects.all(),
+        field_name="languages",
+        distinct=False,
+        method="with_language",
+    )
+    tag = django_filters.ModelChoiceFilter(label=_("Tag"), queryset=Tag.objects.all(), method="with_tag")
+    sector = django_filters.ChoiceFilter(
+        label=_("Organization sector"), choices=Organization.Kind.choices, method="in_sector"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "neighborhood", "language", "tag", "sector"]
+
+    def search(self, queryset, name, value):
+        """Name, email or the name of an organization the person is affiliated with."""
+        terms = value.split()
+        for term in terms:
+            in_organization = Affiliation.objects.filter(person=OuterRef("pk"), organization__name__icontains=term)
+            queryset = queryset.filter(
+                Q(first_name__icontains=term)
+                | Q(last_name__icontains=term)
+                | Q(preferred_name__icontains=term)
+                | Q(email__icontains=term)
+                | Exists(in_organization)
+            )
+        return queryset
+
+    def with_language(self, queryset, name, value):
+        return queryset.filter(Exists(Person.languages.through.objects.filter(person=OuterRef("pk"), language=value)))
+
+    def with_tag(self, queryset, name, value):
+        return queryset.filter(Exists(Person.tags.through.objects.filter(person=OuterRef("pk"), tag=value)))
+
+    def in_sector(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Affiliation.objects.filter(person=OuterRef("pk"), organization__kind=value, end_date__isnull=True))
+        )
+
+
+class OrganizationFilter(_StyledFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Sector"), choices=Organization.Kind.choices)
+    is_partner = django_filters.BooleanFilter(label=_("Partner"))
+    neighborhood = django_filters.ModelChoiceFilter(
+        label=_("Neighborhood"), queryset=Neighborhood.objects.all(), method="serving"
+    )
+    language = django_filters.ModelChoiceFilter(label=_("Language"), queryset=Language.objects.all(), method="speaking")
+    tag = django_filters.ModelChoiceFilter(label=_("Tag"), queryset=Tag.objects.all(), method="with_tag")
+
+    class Meta:
+        model = Organization
+        fields = ["q", "kind", "is_partner", "neighborhood", "language", "tag"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value))
+
+    def serving(self, queryset, name, value):
+        through = Organization.neighborhoods.through.objects
+        return queryset.filter(Exists(through.filter(organization=OuterRef("pk"), neighborhood=value)))
+
+    def speaking(self, queryset, name, value):
+        through = Organization.languages.through.objects
+        return queryset.filter(Exists(through.filter(organization=OuterRef("pk"), language=value)))
+
+    def with_tag(self, queryset, name, value):
+        through = Organization.tags.through.objects
+        return queryset.filter(Exists(through.filter(organization=OuterRef("pk"), tag=value)))
