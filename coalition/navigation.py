@@ -29,6 +29,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Users"), "stakeholders:user_list", "stakeholders.view_user"),
     NavItem(_("Back office"), "admin:index", "stakeholders.change_user", staff_only=True),
+    NavItem(_("Departments"), "stakeholders:department_list", "stakeholders.view_department"),
+    NavItem(_("Elections"), "stakeholders:election_list", "stakeholders.view_election"),
+    NavItem(_("Relationships"), "stakeholders:relationship_list", "stakeholders.view_relationship"),
 ]
 
 

@@ -6,6 +6,8 @@ liaisons) reads the whole structure; only coordinators and admins change it.
 
 from __future__ import annotations
 
+from django.apps import apps as django_apps
+from django.db import models
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -84,3 +86,60 @@ def election_for_user(actor: User, pk: int) -> Election:
         ),
         pk=pk,
     )
+
+
+def record_history(model: type[models.Model], object_ids: list[int]) -> list[dict]:
+    """The pghistory events of the ``model`` rows ``object_ids``, newest first, each
+    as ``{"when", "who", "label", "record", "changes": [(field, old, new), ...]}``.
+
+    Two queries whatever the number of events: the events (with their context and
+    related rows) and the users named in their contexts.
+    """
+    event_model = django_apps.get_model(model._meta.app_label, f"{model.__name__}Event")
+    skip = {"created_at", "updated_at"}
+    fields = [
+        field
+        for field in event_model._meta.concrete_fields
+        if not field.name.startswith("pgh_") and field.name not in skip and field.name != "id"
+    ]
+    relations = [field.name for field in fields if field.is_relation]
+    events = list(
+        event_model.objects.filter(pgh_obj_id__in=object_ids)
+        .select_related("pgh_context", *relations)
+        .order_by("pgh_obj_id", "pgh_id")
+    )
+    user_ids = {
+        event.pgh_context.metadata.get("user") for event in events if event.pgh_context_id and event.pgh_context
+    }
+    users = {user.pk: user for user in User.objects.filter(pk__in=[pk for pk in user_ids if pk])}
+
+    def shown(event, field):
+        if field.is_relation:
+            return getattr(event, field.name)
+        if field.choices:
+            return getattr(event, f"get_{field.name}_display")()
+        return getattr(event, field.attname)
+
+    history, previous_by_object = [], {}
+    for event in events:
+        previous = previous_by_object.get(event.pgh_obj_id)
+        changes = [
+            (field.verbose_name, shown(previous, field) if previous else None, shown(event, field))
+            for field in fields
+            if previous is None or getattr(previous, field.attname) != getattr(event, field.attname)
+        ]
+        if previous is None:
+            changes = [change for change in changes if change[2] not in (None, "")]
+        context = event.pgh_context.metadata if event.pgh_context else {}
+        history.append(
+            {
+                "when": event.pgh_created_at,
+                "who": users.get(context.get("user")),
+                "label": event.pgh_label,
+                "record": event.pgh_obj_id,
+                "changes": changes,
+            }
+        )
+        previous_by_object[event.pgh_obj_id] = event
+    history.sort(key=lambda entry: entry["when"], reverse=True)
+    return history
