@@ -72,7 +72,7 @@ def elections_visible_to(actor: User) -> QuerySet[Election]:
     """Elections ``actor`` may read, with the number of positions on each ballot."""
     if not actor.has_perm("stakeholders.view_election"):
         return Election.objects.none()
-    return Election.objects.annotate(position_count=Count("positions"))
+    return Election.objects.annotate(position_count=Count("positions")).order_by("date", "name")
 
 
 def election_for_user(actor: User, pk: int) -> Election:
