@@ -235,3 +235,22 @@ def test_tenure_history_records_who_changed_it():
     assert [event.pgh_label for event in events_] == ["insert", "update"]
     assert events_[1].end_reason == "resigned"
     assert events_[1].pgh_context.metadata["user"] == actor.pk
+
+
+def test_demo_government_is_idempotent_and_sized_like_riverton():
+    """The demo seed builds about 15 departments, 120 positions, 2 elections and 300 relationships, once."""
+    from stakeholders import demo, demo_government
+    from stakeholders.models import Department, Election, Relationship
+
+    demo.seed_users()
+    created = demo_government.seed()
+    assert created["departments"] == Department.objects.count() >= 15
+    assert 110 <= created["positions"] <= 130
+    assert created["relationships"] == Relationship.objects.count() == 300
+    assert Tenure.objects.filter(actual_end_date__isnull=False).exists()
+    soon = datetime.date.today() + datetime.timedelta(days=180)
+    assert Tenure.objects.filter(actual_end_date__isnull=True, planned_end_date__lte=soon).exists()
+    assert Election.objects.filter(date__lte=soon).count() >= 1 and Election.objects.count() == 2
+    assert all(election.positions.exists() for election in Election.objects.all())
+    again = demo_government.seed()
+    assert set(again.values()) == {0}

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from stakeholders import demo as stakeholders_demo
+from stakeholders import demo_government
 
 
 class Command(BaseCommand):
@@ -16,4 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             users = stakeholders_demo.seed_users()
+            government = demo_government.seed()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {len(users)} demo users."))
+        self.stdout.write(f"Government: {demo_government.demo_summary()} (created now: {government}).")
