@@ -20,6 +20,9 @@ from django.utils import timezone
 from .models import Department, Election, Organization, Person, Position, Relationship, Tenure, User
 
 DEMO_NOTE = "Riverton demo relationship."
+PRIMARY_IN_DAYS = 96  # within the 180-day horizon of the reminders
+GENERAL_IN_DAYS = 250
+ON_THE_BALLOT = {"Mayor", "Council Member, At Large", *(f"Council Member, District {n}" for n in range(1, 6))}
 
 # name, abbreviation, parent name
 DEPARTMENTS = [
@@ -161,7 +164,10 @@ def _tenures(rng: random.Random, positions: list[Position], officials: list[Pers
                     )
                 )
             planned_end = None
-            if position.level in (Position.Level.ELECTED, Position.Level.BOARD) or rng.random() < 0.15:
+            if position.title in ON_THE_BALLOT:
+                # the term ends when the winner of the general election is sworn in
+                planned_end = today + datetime.timedelta(days=GENERAL_IN_DAYS + 35)
+            elif position.level in (Position.Level.ELECTED, Position.Level.BOARD) or rng.random() < 0.15:
                 planned_end = today + datetime.timedelta(
                     days=rng.choice([rng.randint(15, 175), rng.randint(200, 1200)])
                 )
@@ -180,11 +186,11 @@ def _tenures(rng: random.Random, positions: list[Position], officials: list[Pers
 
 
 def _elections(today: datetime.date, positions: list[Position]) -> list[Election]:
-    council = [p for p in positions if p.title.startswith("Council Member")]
-    mayor = [p for p in positions if p.title == "Mayor"]
+    ballot = [position for position in positions if position.title in ON_THE_BALLOT]
+    primary_ballot = [position for position in ballot if position.title != "Council Member, At Large"]
     wanted = [
-        ("Riverton Municipal Primary", today + datetime.timedelta(days=96), Election.Kind.PRIMARY, mayor + council[:5]),
-        ("Riverton Municipal General", today + datetime.timedelta(days=250), Election.Kind.GENERAL, mayor + council),
+        ("Riverton Municipal Primary", today + datetime.timedelta(days=PRIMARY_IN_DAYS), "primary", primary_ballot),
+        ("Riverton Municipal General", today + datetime.timedelta(days=GENERAL_IN_DAYS), "general", ballot),
     ]
     elections = []
     for name, date, kind, ballot in wanted:

@@ -13,16 +13,18 @@ class RelationshipFilter(django_filters.FilterSet):
     )
     strength = django_filters.TypedChoiceFilter(
         label=_("Strength at least"),
-        choices=[(value, str(value)) for value in range(1, 6)],
+        choices=[("", _("Any")), *((value, str(value)) for value in range(1, 6))],
         coerce=int,
         field_name="strength",
         lookup_expr="gte",
     )
-    current = django_filters.BooleanFilter(label=_("Current only"), method="only_current")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=[("current", _("Current")), ("ended", _("Ended"))], method="with_status"
+    )
 
     class Meta:
         model = Relationship
-        fields = ["q", "kind", "owner", "strength", "current"]
+        fields = ["q", "kind", "owner", "strength", "status"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,5 +40,5 @@ class RelationshipFilter(django_filters.FilterSet):
             condition |= Q(**{f"{prefix}__preferred_name__icontains": value})
         return queryset.filter(condition)
 
-    def only_current(self, queryset, name, value):
-        return queryset.filter(end_date__isnull=value)
+    def with_status(self, queryset, name, value):
+        return queryset.filter(end_date__isnull=value == "current")

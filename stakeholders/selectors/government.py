@@ -96,7 +96,7 @@ def record_history(model: type[models.Model], object_ids: list[int]) -> list[dic
     related rows) and the users named in their contexts.
     """
     event_model = django_apps.get_model(model._meta.app_label, f"{model.__name__}Event")
-    skip = {"created_at", "updated_at"}
+    skip = {"created_at", "updated_at", "holds_single_seat"}  # bookkeeping, not news
     fields = [
         field
         for field in event_model._meta.concrete_fields

@@ -171,14 +171,18 @@ def test_coordinator_ends_a_relationship(client, coordinator_user):
 def test_list_filters_by_kind_owner_and_strength(client, coordinator_user):
     """Kind, owner and minimum strength narrow the list."""
     owner = UserFactory()
-    RelationshipFactory(kind="family", strength=5, owner=owner, person=OfficialFactory(last_name="Kin"))
+    RelationshipFactory(kind="family", strength=5, owner=owner, person=OfficialFactory(last_name="Kinsley"))
     RelationshipFactory(kind="advises", strength=1, person=OfficialFactory(last_name="Advisor"))
     client.force_login(coordinator_user)
     url = reverse("stakeholders:relationship_list")
     assert "Advisor" not in client.get(url, {"kind": "family"}).content.decode()
     assert "Advisor" not in client.get(url, {"owner": owner.pk}).content.decode()
     content = client.get(url, {"strength": "3"}).content.decode()
-    assert "Kin" in content and "Advisor" not in content
+    assert "Kinsley" in content and "Advisor" not in content
+    RelationshipFactory(person=OfficialFactory(last_name="Former"), end_date=datetime.date(2025, 1, 1))
+    content = client.get(url, {"status": "ended"}).content.decode()
+    assert "Former" in content and "Kinsley" not in content
+    assert "Former" not in client.get(url, {"status": "current"}).content.decode()
 
 
 def test_person_panel_shows_relationships_and_owners(client, staff_user):
