@@ -134,7 +134,7 @@ class PositionChangeForm(FormHelperMixin, forms.Form):
         data = super().clean()
         ending, successor = data.get("ending"), data.get("successor")
         if ending is None and successor is None and not self.has_error("ending") and not self.has_error("successor"):
-            raise forms.ValidationError(_("Choose who is leaving, a successor, or both."))
+            self.add_error("successor", _("Choose who is leaving, a successor, or both."))
         if ending is not None:
             if not data.get("end_date") and not self.has_error("end_date"):
                 self.add_error("end_date", _("Enter the date they left."))
