@@ -117,6 +117,11 @@ def position_update(
     return position
 
 
+def _check_planned_end(start_date: datetime.date, planned_end_date: datetime.date | None) -> None:
+    if planned_end_date is not None and planned_end_date < start_date:
+        raise ValidationError({"planned_end_date": _("The planned end cannot be before the start.")})
+
+
 def _end(tenure: Tenure, *, end_date: datetime.date, end_reason: str) -> None:
     if not tenure.is_current:
         raise ValidationError({"actual_end_date": _("This tenure has already ended.")})
@@ -164,6 +169,7 @@ def tenure_start(
     the tenure passed as ``replaces`` ends. After commit, ``tenure_ended`` is sent
     for the replaced tenure and ``tenure_started`` with ``tenure`` and ``previous``.
     """
+    _check_planned_end(start_date, planned_end_date)
     with transaction.atomic(), history_context(actor):
         # Lock the position so that two simultaneous starts queue up instead of racing.
         position = Position.objects.select_for_update().get(pk=position.pk)
@@ -217,6 +223,7 @@ def tenure_update(
     actor: User | None = None,
 ) -> Tenure:
     """Correct a tenure's dates (not its holder or position: that is a turnover)."""
+    _check_planned_end(start_date, planned_end_date)
     with transaction.atomic(), history_context(actor):
         tenure.start_date = start_date
         tenure.planned_end_date = planned_end_date

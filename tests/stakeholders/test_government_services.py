@@ -254,3 +254,14 @@ def test_demo_government_is_idempotent_and_sized_like_riverton():
     assert all(election.positions.exists() for election in Election.objects.all())
     again = demo_government.seed()
     assert set(again.values()) == {0}
+
+
+def test_tenure_update_corrects_dates_but_keeps_the_rules():
+    """Dates of a tenure can be corrected; a planned end before the start is refused at its field."""
+    tenure = TenureFactory(start_date=JAN)
+    services.tenure_update(tenure=tenure, start_date=MAR, planned_end_date=datetime.date(2027, 1, 1), is_acting=True)
+    tenure.refresh_from_db()
+    assert (tenure.start_date, tenure.is_acting) == (MAR, True)
+    with pytest.raises(ValidationError) as error:
+        services.tenure_update(tenure=tenure, start_date=MAR, planned_end_date=JAN, is_acting=False)
+    assert "planned_end_date" in error.value.message_dict

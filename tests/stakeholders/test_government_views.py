@@ -318,3 +318,31 @@ def test_election_list_and_detail_query_counts_are_fixed(client, staff_user, dja
     with django_assert_max_num_queries(10):
         response = client.get(reverse("stakeholders:election_detail", args=[election.pk]))
     assert response.content.decode().count("/positions/") >= rows
+
+
+def test_position_form_shows_the_service_refusal_at_the_field(client, coordinator_user):
+    """Making a shared seat single-seat while two people hold it is refused at "Multi-seat", keeping the new title."""
+    board = PositionFactory(title="Parks Board Member", is_multi_seat=True)
+    TenureFactory(position=board)
+    TenureFactory(position=board)
+    client.force_login(coordinator_user)
+    response = client.post(
+        reverse("stakeholders:position_edit", args=[board.pk]),
+        {"title": "Parks Board Seat", "department": board.department_id, "level": "board"},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'href="#id_is_multi_seat"' in content and "2 people hold this position now" in content
+    assert 'value="Parks Board Seat"' in content
+    board.refresh_from_db()
+    assert board.is_multi_seat and board.title == "Parks Board Member"
+
+
+def test_department_search_answers_htmx_with_the_results_only(client, staff_user):
+    """An htmx search returns just the results region, not the whole page."""
+    DepartmentFactory(name="Water Utility")
+    client.force_login(staff_user)
+    response = client.get(reverse("stakeholders:department_list"), {"q": "water"}, HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="results">') and "Water Utility" in content
+    assert "<html" not in content
