@@ -33,6 +33,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("People"), "stakeholders:person_list", "stakeholders.view_person"),
     NavItem(_("Organizations"), "stakeholders:organization_list", "stakeholders.view_organization"),
     NavItem(_("Neighborhoods"), "stakeholders:neighborhood_list", "stakeholders.change_neighborhood"),
+    NavItem(_("Departments"), "stakeholders:department_list", "stakeholders.view_department"),
+    NavItem(_("Elections"), "stakeholders:election_list", "stakeholders.view_election"),
+    NavItem(_("Relationships"), "stakeholders:relationship_list", "stakeholders.view_relationship"),
 ]
 
 

@@ -1,7 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Affiliation, Neighborhood, Organization, Person, PersonDemographics, SecurityEvent, Tag, User
+from .models import (
+    Affiliation,
+    Department,
+    Election,
+    Neighborhood,
+    Organization,
+    Person,
+    PersonDemographics,
+    Position,
+    Relationship,
+    SecurityEvent,
+    Tag,
+    Tenure,
+    User,
+)
 from .services import accounts as services
 
 
@@ -76,3 +90,53 @@ class TagAdmin(admin.ModelAdmin):
 class PersonDemographicsAdmin(admin.ModelAdmin):
     list_display = ("person", "consent_recorded_at")
     autocomplete_fields = ("person",)
+
+
+# Government structure and relationships: back-office fixes. Turnover belongs in
+# the app's "Record a change" page (stakeholders.services.government.tenure_start).
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "abbreviation", "parent")
+    search_fields = ("name", "abbreviation")
+    list_select_related = ("parent",)
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ("title", "department", "level", "is_multi_seat")
+    list_filter = ("level", "is_multi_seat")
+    search_fields = ("title", "department__name")
+    list_select_related = ("department",)
+    readonly_fields = ("is_multi_seat",)  # changing the seat count goes through position_update
+
+
+@admin.register(Tenure)
+class TenureAdmin(admin.ModelAdmin):
+    list_display = ("person", "position", "start_date", "planned_end_date", "actual_end_date", "end_reason")
+    list_filter = ("end_reason", "is_acting", "position__level")
+    search_fields = ("person__first_name", "person__last_name", "position__title")
+    list_select_related = ("person", "position")
+    raw_id_fields = ("person", "position")
+
+    def save_model(self, request, obj, form, change):
+        obj.holds_single_seat = not obj.position.is_multi_seat  # keep the database guard's copy in step
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Election)
+class ElectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "date", "kind", "jurisdiction")
+    list_filter = ("kind",)
+    search_fields = ("name", "jurisdiction")
+    filter_horizontal = ("positions",)
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(admin.ModelAdmin):
+    list_display = ("person", "kind", "other_person", "organization", "strength", "owner", "end_date")
+    list_filter = ("kind", "strength")
+    search_fields = ("person__last_name", "other_person__last_name", "organization__name")
+    list_select_related = ("person", "other_person", "organization", "owner")
+    raw_id_fields = ("person", "other_person", "organization", "owner")

@@ -9,3 +9,9 @@ class StakeholdersConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .panels import Panel, register
+
+        register(
+            "person", Panel(_("Positions held"), "stakeholders:person_positions_panel", "stakeholders.view_tenure")
+        )
+        register("person", Panel(_("Relationships"), "stakeholders:person_relationships_panel"))

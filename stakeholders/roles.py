@@ -70,6 +70,32 @@ ROLE_PERMISSIONS[Role.ADMIN] += [
     "stakeholders.change_neighborhood",
 ]
 ROLE_PERMISSIONS[Role.LIAISON] += ["stakeholders.view_person"]
+# Government structure and relationships (stakeholders/views/government.py, relationships.py).
+GOVERNMENT_READ = [
+    "stakeholders.view_department",
+    "stakeholders.view_position",
+    "stakeholders.view_tenure",
+    "stakeholders.view_election",
+]
+GOVERNMENT_EDIT = [
+    f"stakeholders.{action}_{model}"
+    for model in ("department", "position", "tenure", "election")
+    for action in ("add", "change")
+]
+RELATIONSHIP_EDIT = ["stakeholders.add_relationship", "stakeholders.change_relationship"]
+ROLE_PERMISSIONS[Role.STAFF] += [*GOVERNMENT_READ, "stakeholders.view_relationship"]
+ROLE_PERMISSIONS[Role.COORDINATOR] += [*GOVERNMENT_READ, *GOVERNMENT_EDIT, "stakeholders.view_relationship"]
+ROLE_PERMISSIONS[Role.COORDINATOR] += RELATIONSHIP_EDIT
+ROLE_PERMISSIONS[Role.ADMIN] += [*GOVERNMENT_READ, *GOVERNMENT_EDIT, "stakeholders.view_relationship"]
+ROLE_PERMISSIONS[Role.ADMIN] += [
+    *RELATIONSHIP_EDIT,
+    "stakeholders.delete_relationship",
+    "stakeholders.view_tenureevent",
+    "stakeholders.view_relationshipevent",
+]
+# Liaisons read the government structure; the relationships they see are only
+# their own (stakeholders.selectors.relationships), so no view_relationship here.
+ROLE_PERMISSIONS[Role.LIAISON] += GOVERNMENT_READ
 
 
 def all_role_permissions() -> dict[str, list[str]]:

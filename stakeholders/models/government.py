@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -56,13 +57,27 @@ class Position(TimeStampedModel):
 
     class Meta:
         ordering = ["department__name", "title"]
+        indexes = [models.Index(fields=["department", "level"], name="position_department_level")]
 
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:position_detail", args=[self.pk])
 
+
+@pghistory.track()
 class Tenure(TimeStampedModel):
-    """A person holding a position. Turnover is a tenure ending."""
+    """A person holding a position. Turnover is a tenure ending.
+
+    ``holds_single_seat`` copies ``position.is_multi_seat`` (negated) so that the
+    database itself can refuse a second current holder of a single-seat position:
+    PostgreSQL constraints cannot look at another table, and a partial unique
+    index on (position) WHERE current AND single-seat is the cheapest guarantee
+    that survives races between two requests. The government services keep the
+    copy in step (``tenure_start`` sets it; ``position_update`` rewrites it for
+    every tenure of the position when the seat count changes).
+    """
 
     class EndReason(models.TextChoices):
         TERM_ENDED = "term_ended", _("Term ended")
@@ -82,10 +97,25 @@ class Tenure(TimeStampedModel):
     actual_end_date = models.DateField(_("actual end"), null=True, blank=True, db_index=True)
     end_reason = models.CharField(_("how it ended"), max_length=20, choices=EndReason.choices, blank=True)
     is_acting = models.BooleanField(_("acting"), default=False)
+    holds_single_seat = models.BooleanField(
+        _("single seat"), default=True, editable=False, help_text=_("Copy of the position's seat count.")
+    )
 
     class Meta:
         ordering = [F("actual_end_date").desc(nulls_first=True), "-start_date"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["position"],
+                condition=Q(actual_end_date__isnull=True, holds_single_seat=True),
+                name="tenure_one_current_holder_of_single_seat",
+                violation_error_message=_("This position already has a current holder. End that tenure first."),
+            ),
+            models.UniqueConstraint(
+                fields=["position", "person"],
+                condition=Q(actual_end_date__isnull=True),
+                name="tenure_person_holds_position_once",
+                violation_error_message=_("This person already holds this position."),
+            ),
             models.CheckConstraint(
                 condition=Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=F("start_date")),
                 name="tenure_end_after_start",
@@ -102,10 +132,20 @@ class Tenure(TimeStampedModel):
                 violation_error_message=_("Say how the tenure ended."),
             ),
         ]
-        indexes = [models.Index(fields=["position", "actual_end_date"], name="tenure_position_current")]
+        indexes = [
+            models.Index(fields=["position", "actual_end_date"], name="tenure_position_current"),
+            models.Index(
+                fields=["planned_end_date"],
+                condition=Q(actual_end_date__isnull=True),
+                name="tenure_current_planned_end",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.position}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:position_detail", args=[self.position_id])
 
     @property
     def is_current(self) -> bool:

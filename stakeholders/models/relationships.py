@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .accounts import TimeStampedModel
 from .people import Organization, Person
 
 
+@pghistory.track()
 class Relationship(TimeStampedModel):
     """Who is connected to whom: person to person, or person to organization."""
 
@@ -74,9 +77,20 @@ class Relationship(TimeStampedModel):
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
         ]
+        indexes = [
+            models.Index(fields=["kind", "strength"], name="relationship_kind_strength"),
+            models.Index(fields=["end_date"], name="relationship_end_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} → {self.other_person or self.organization}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:relationship_detail", args=[self.pk])
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None
 
     @property
     def target(self):

@@ -1,0 +1,130 @@
+"""Pages for relationships: who is connected to whom, and who owns the connection."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..filters.relationships import RelationshipFilter
+from ..forms.relationships import RelationshipEndForm, RelationshipForm
+from ..models import Relationship
+from ..selectors.government import record_history
+from ..selectors.relationships import relationship_for_user, relationships_of_person, relationships_visible_to
+from ..services import relationships as services
+from .government import apply_form_errors
+
+PAGE_SIZE = 50
+
+
+@login_required
+def relationship_list(request):
+    """Relationships the user may read (a liaison: their own), filtered by kind, owner and strength."""
+    relationship_filter = RelationshipFilter(request.GET, queryset=relationships_visible_to(request.user))
+    page = Paginator(relationship_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "stakeholders/relationship_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {"filter": relationship_filter, "page": page})
+
+
+@login_required
+def relationship_detail(request, pk):
+    relationship = relationship_for_user(request.user, pk)
+    history = None
+    if request.user.has_perm("stakeholders.view_relationshipevent"):
+        history = record_history(Relationship, [relationship.pk])
+    return render(request, "stakeholders/relationship_detail.html", {"relationship": relationship, "history": history})
+
+
+def _service_fields(data: dict) -> dict:
+    return {
+        name: data[name]
+        for name in ("other_person", "organization", "kind", "strength", "start_date", "end_date", "owner", "notes")
+    }
+
+
+@login_required
+@permission_required("stakeholders.add_relationship", raise_exception=True)
+def relationship_create(request):
+    search = request.GET.get("q", "").strip()
+    initial = {"person": request.GET.get("person"), "owner": request.user.pk}
+    form = RelationshipForm(request.POST or None, initial=initial, search=search)
+    if request.method == "POST" and form.is_valid():
+        try:
+            relationship = services.relationship_create(
+                person=form.cleaned_data["person"], **_service_fields(form.cleaned_data), actor=request.user
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("Relationship %(name)s saved.") % {"name": relationship})
+            return redirect(relationship)
+    return render(
+        request,
+        "stakeholders/relationship_form.html",
+        {"form": form, "title": _("New relationship"), "search": search},
+    )
+
+
+@login_required
+@permission_required("stakeholders.change_relationship", raise_exception=True)
+def relationship_edit(request, pk):
+    relationship = relationship_for_user(request.user, pk)
+    search = request.GET.get("q", "").strip()
+    form = RelationshipForm(request.POST or None, instance=relationship, search=search)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relationship_update(
+                relationship=relationship, **_service_fields(form.cleaned_data), actor=request.user
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("Changes to %(name)s saved.") % {"name": relationship})
+            return redirect(relationship)
+    title = _("Edit relationship %(name)s") % {"name": relationship}
+    return render(
+        request,
+        "stakeholders/relationship_form.html",
+        {"form": form, "title": title, "relationship": relationship, "search": search},
+    )
+
+
+@login_required
+@permission_required("stakeholders.change_relationship", raise_exception=True)
+def relationship_end(request, pk):
+    relationship = relationship_for_user(request.user, pk)
+    if not relationship.is_current:
+        raise PermissionDenied
+    form = RelationshipEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relationship_end(
+                relationship=relationship, end_date=form.cleaned_data["end_date"], actor=request.user
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("Relationship %(name)s ended.") % {"name": relationship})
+            return redirect(relationship)
+    title = _("End relationship %(name)s") % {"name": relationship}
+    return render(
+        request, "stakeholders/relationship_end.html", {"form": form, "title": title, "relationship": relationship}
+    )
+
+
+@login_required
+def person_relationships_panel(request, pk):
+    """Fragment for the person page: this person's relationships (that the user may read) and their owners."""
+    relationships = relationships_of_person(request.user, pk).order_by(
+        F("end_date").desc(nulls_first=True), "-strength", "pk"
+    )
+    return render(
+        request, "stakeholders/relationship_panel.html", {"relationships": relationships, "person_id": int(pk)}
+    )
