@@ -30,8 +30,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "stakeholders.view_user",
         "stakeholders.add_user",
         "stakeholders.change_user",
+        "stakeholders.manage_stipends",
+        "stakeholders.approve_stipend_payment",
     ],
-    Role.LIAISON: [],
+    Role.LIAISON: [
+        "stakeholders.view_own_statement",
+    ],
 }
 
 

@@ -4,17 +4,22 @@ from .accounts import TimeStampedModel, User, UserSession
 from .government import Department, Election, Position, Tenure
 from .people import Affiliation, Language, Neighborhood, Organization, Person, Tag
 from .relationships import Relationship
+from .stipends import FundingSource, LiaisonProfile, StipendAgreement, StipendPayment
 
 __all__ = [
     "Affiliation",
     "Department",
     "Election",
+    "FundingSource",
     "Language",
+    "LiaisonProfile",
     "Neighborhood",
     "Organization",
     "Person",
     "Position",
     "Relationship",
+    "StipendAgreement",
+    "StipendPayment",
     "Tag",
     "Tenure",
     "TimeStampedModel",
