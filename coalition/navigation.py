@@ -28,6 +28,8 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Users"), "stakeholders:user_list", "stakeholders.view_user"),
+    NavItem(_("Stipends"), "stakeholders:funding_source_list", "stakeholders.manage_stipends"),
+    NavItem(_("My stipend"), "stakeholders:my_stipend", "stakeholders.view_own_statement"),
     NavItem(_("Back office"), "admin:index", "stakeholders.change_user", staff_only=True),
 ]
 
