@@ -292,7 +292,7 @@ def stipend_agreement_sign_off(*, actor: User, agreement: StipendAgreement) -> S
             raise ValidationError(_("This agreement is already signed off."))
         agreement.signed_off_by = actor
         agreement.signed_off_at = timezone.now()
-        agreement.full_clean()
+        agreement.full_clean(validate_constraints=False)  # checked above; the database repeats them
         agreement.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
     return agreement
 
@@ -378,6 +378,10 @@ def stipend_payment_create(
                 "end": agreement.end_date,
             }
         quantity = Decimal(quantity)
+        if quantity <= 0:
+            errors["quantity"] = _("The quantity must be more than zero.")
+        if period_end < period_start:
+            errors["period_end"] = _("The period cannot end before it starts.")
         computed = money(agreement.rate * quantity) if quantity > 0 else ZERO
         reason = amount_override_reason.strip()
         if amount is None or money(amount) == computed:
@@ -385,7 +389,9 @@ def stipend_payment_create(
             reason = ""
         else:
             final_amount = money(amount)
-            if not reason:
+            if final_amount <= 0:
+                errors["amount"] = _("The amount must be more than zero.")
+            elif not reason:
                 errors["amount_override_reason"] = _(
                     "The amount differs from rate × quantity (%(computed)s). Say why, or leave the amount as computed."
                 ) % {"computed": computed}
@@ -402,7 +408,8 @@ def stipend_payment_create(
             notes=notes,
             created_by=actor,
         )
-        payment.full_clean()
+        # Every constraint of a new payment is checked above; the database repeats them.
+        payment.full_clean(validate_constraints=False)
         payment.save()
     return payment
 
@@ -428,7 +435,7 @@ def stipend_payment_submit(*, actor: User, payment: StipendPayment) -> StipendPa
         payment.status = StipendPayment.Status.SUBMITTED
         payment.submitted_by = actor
         payment.submitted_at = timezone.now()
-        payment.full_clean()
+        payment.full_clean(validate_constraints=False)  # checked above; the database repeats them
         payment.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     return payment
 
@@ -469,7 +476,7 @@ def stipend_payment_approve(*, actor: User, payment: StipendPayment) -> StipendP
         payment.status = StipendPayment.Status.APPROVED
         payment.approved_by = actor
         payment.approved_at = timezone.now()
-        payment.full_clean()
+        payment.full_clean(validate_constraints=False)  # checked above; the database repeats them
         payment.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     return payment
 
@@ -484,7 +491,7 @@ def stipend_payment_reject(*, actor: User, payment: StipendPayment) -> StipendPa
         payment.status = StipendPayment.Status.DRAFT
         payment.submitted_by = None
         payment.submitted_at = None
-        payment.full_clean()
+        payment.full_clean(validate_constraints=False)  # checked above; the database repeats them
         payment.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     return payment
 
@@ -509,7 +516,7 @@ def stipend_payment_mark_paid(
         payment.status = StipendPayment.Status.PAID
         payment.paid_on = paid_on
         payment.finance_reference = finance_reference
-        payment.full_clean()
+        payment.full_clean(validate_constraints=False)  # checked above; the database repeats them
         payment.save(update_fields=["status", "paid_on", "finance_reference", "updated_at"])
     return payment
 
@@ -528,6 +535,6 @@ def stipend_payment_void(*, actor: User, payment: StipendPayment, reason: str) -
         payment.void_reason = reason
         payment.voided_by = actor
         payment.voided_at = timezone.now()
-        payment.full_clean()
+        payment.full_clean(validate_constraints=False)  # checked above; the database repeats them
         payment.save(update_fields=["status", "void_reason", "voided_by", "voided_at", "updated_at"])
     return payment

@@ -504,3 +504,26 @@ def test_history_records_who_did_what(admin_user, admin2):
     ]
     assert entries[-1].changes["status"] == "approved"
     assert selectors.history_for(UserFactory(roles=["Staff"]), payment) == []
+
+
+# --- Demo data ----------------------------------------------------------------------
+
+
+def test_demo_seed_is_idempotent_and_covers_every_status():
+    """The demo seed links the demo liaison user, uses every status, and a second run adds nothing."""
+    from stakeholders import demo, demo_stipends
+    from stakeholders.models import LiaisonProfile, User
+
+    demo.seed_users()
+    assert demo_stipends.seed() == 8
+    counts = (LiaisonProfile.objects.count(), StipendAgreement.objects.count(), StipendPayment.objects.count())
+    assert demo_stipends.seed() == 0
+    assert counts == (
+        LiaisonProfile.objects.count(),
+        StipendAgreement.objects.count(),
+        StipendPayment.objects.count(),
+    )
+    assert set(StipendPayment.objects.values_list("status", flat=True)) == set(StipendPayment.Status.values)
+    assert set(StipendAgreement.objects.values_list("status", flat=True)) == set(StipendAgreement.Status.values)
+    assert User.objects.get(username="liaison").person.liaison_profile.payee_reference == "VND-100001"
+    assert not StipendPayment.objects.filter(approved_by__username="admin").exists()

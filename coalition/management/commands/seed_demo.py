@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from stakeholders import demo as stakeholders_demo
+from stakeholders import demo_stipends
 
 
 class Command(BaseCommand):
@@ -16,4 +17,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             users = stakeholders_demo.seed_users()
+            demo_stipends.seed()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {len(users)} demo users."))
