@@ -34,6 +34,7 @@ urlpatterns += [
     path("stipends/payments/export.csv", stipend_views.payment_export, name="payment_export"),
     path("stipends/payments/create/", stipend_views.payment_create, name="payment_create"),
     path("stipends/payments/<int:pk>/", stipend_views.payment_detail, name="payment_detail"),
+    path("stipends/payments/<int:pk>/edit/", stipend_views.payment_edit, name="payment_edit"),
     path("stipends/payments/<int:pk>/submit/", stipend_views.payment_submit, name="payment_submit"),
     path("stipends/payments/<int:pk>/approve/", stipend_views.payment_approve, name="payment_approve"),
     path("stipends/payments/<int:pk>/reject/", stipend_views.payment_reject, name="payment_reject"),

@@ -349,6 +349,55 @@ def stipend_agreement_end(
 # --- Payments ---------------------------------------------------------------------
 
 
+def _payment_terms(
+    *,
+    agreement: StipendAgreement,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    quantity: Decimal,
+    amount: Decimal | None,
+    amount_override_reason: str,
+) -> dict:
+    """Check a payment's period, quantity and amount against its agreement; return the
+    fields to store. The amount is rate × quantity unless a different one has a reason."""
+    if agreement.status == StipendAgreement.Status.DRAFT:
+        raise ValidationError({"agreement": _("Activate the agreement before recording payments under it.")})
+    errors = {}
+    if period_start < agreement.start_date or period_end > agreement.end_date:
+        errors["period_start"] = _("The period must fall within the agreement (%(start)s to %(end)s).") % {
+            "start": agreement.start_date,
+            "end": agreement.end_date,
+        }
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        errors["quantity"] = _("The quantity must be more than zero.")
+    if period_end < period_start:
+        errors["period_end"] = _("The period cannot end before it starts.")
+    computed = money(agreement.rate * quantity) if quantity > 0 else ZERO
+    reason = amount_override_reason.strip()
+    if amount is None or money(amount) == computed:
+        final_amount = computed
+        reason = ""
+    else:
+        final_amount = money(amount)
+        if final_amount <= 0:
+            errors["amount"] = _("The amount must be more than zero.")
+        elif not reason:
+            errors["amount_override_reason"] = _(
+                "The amount differs from rate × quantity (%(computed)s). Say why, or leave the amount as computed."
+            ) % {"computed": computed}
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "period_start": period_start,
+        "period_end": period_end,
+        "quantity": quantity,
+        "rate": agreement.rate,
+        "amount": final_amount,
+        "amount_override_reason": reason,
+    }
+
+
 def stipend_payment_create(
     *,
     actor: User,
@@ -369,48 +418,56 @@ def stipend_payment_create(
     with transaction.atomic(), _history(actor, "stipend_payment_create"):
         # Read the agreement's current terms, not a copy the caller may hold.
         agreement = StipendAgreement.objects.get(pk=agreement.pk)
-        if agreement.status == StipendAgreement.Status.DRAFT:
-            raise ValidationError({"agreement": _("Activate the agreement before recording payments under it.")})
-        errors = {}
-        if period_start < agreement.start_date or period_end > agreement.end_date:
-            errors["period_start"] = _("The period must fall within the agreement (%(start)s to %(end)s).") % {
-                "start": agreement.start_date,
-                "end": agreement.end_date,
-            }
-        quantity = Decimal(quantity)
-        if quantity <= 0:
-            errors["quantity"] = _("The quantity must be more than zero.")
-        if period_end < period_start:
-            errors["period_end"] = _("The period cannot end before it starts.")
-        computed = money(agreement.rate * quantity) if quantity > 0 else ZERO
-        reason = amount_override_reason.strip()
-        if amount is None or money(amount) == computed:
-            final_amount = computed
-            reason = ""
-        else:
-            final_amount = money(amount)
-            if final_amount <= 0:
-                errors["amount"] = _("The amount must be more than zero.")
-            elif not reason:
-                errors["amount_override_reason"] = _(
-                    "The amount differs from rate × quantity (%(computed)s). Say why, or leave the amount as computed."
-                ) % {"computed": computed}
-        if errors:
-            raise ValidationError(errors)
-        payment = StipendPayment(
+        terms = _payment_terms(
             agreement=agreement,
             period_start=period_start,
             period_end=period_end,
             quantity=quantity,
-            rate=agreement.rate,
-            amount=final_amount,
-            amount_override_reason=reason,
-            notes=notes,
-            created_by=actor,
+            amount=amount,
+            amount_override_reason=amount_override_reason,
         )
+        payment = StipendPayment(agreement=agreement, notes=notes, created_by=actor, **terms)
         # Every constraint of a new payment is checked above; the database repeats them.
         payment.full_clean(validate_constraints=False)
         payment.save()
+    return payment
+
+
+def stipend_payment_update(
+    *,
+    actor: User,
+    payment: StipendPayment,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    quantity: Decimal,
+    amount: Decimal | None = None,
+    amount_override_reason: str = "",
+    notes: str = "",
+) -> StipendPayment:
+    """Correct a draft payment (for example one sent back from the approval queue).
+
+    The amount is computed again from the agreement's current rate; a different
+    amount still needs a reason. Submitted, approved, paid and void payments do
+    not change: void one and record a new one instead.
+    """
+    _require(actor, "stakeholders.manage_stipends")
+    with transaction.atomic(), _history(actor, "stipend_payment_update"):
+        payment = StipendPayment.objects.select_for_update().select_related("agreement").get(pk=payment.pk)
+        if payment.status != StipendPayment.Status.DRAFT:
+            raise ValidationError(_("Only a draft payment can be changed. Void it and record a new one instead."))
+        terms = _payment_terms(
+            agreement=payment.agreement,
+            period_start=period_start,
+            period_end=period_end,
+            quantity=quantity,
+            amount=amount,
+            amount_override_reason=amount_override_reason,
+        )
+        for name, value in terms.items():
+            setattr(payment, name, value)
+        payment.notes = notes
+        payment.full_clean(validate_constraints=False)  # checked above; the database repeats them
+        payment.save(update_fields=[*terms, "notes", "updated_at"])
     return payment
 
 

@@ -25,6 +25,7 @@ from ..forms.stipends import (
     StipendPaymentForm,
     VoidForm,
 )
+from ..panels import panels_for
 from ..selectors import stipends as selectors
 from ..services import stipends as services
 
@@ -165,6 +166,7 @@ def liaison_detail(request, pk):
             "ytd": ytd,
             "threshold": selectors.tax_threshold(),
             "over_threshold": ytd >= selectors.tax_threshold(),
+            "panels": panels_for("liaison", request.user, profile.pk),
         },
     )
 
@@ -394,6 +396,33 @@ def payment_create(request):
 
 
 @login_required
+@permission_required(MANAGE, raise_exception=True)
+def payment_edit(request, pk):
+    payment = selectors.stipend_payment_for_user(request.user, pk)
+    initial = {
+        "agreement": payment.agreement_id,
+        "period_start": payment.period_start,
+        "period_end": payment.period_end,
+        "quantity": payment.quantity,
+        "amount": payment.amount if payment.amount_override_reason else None,
+        "amount_override_reason": payment.amount_override_reason,
+        "notes": payment.notes,
+    }
+    form = StipendPaymentForm(request.POST or None, initial=initial)
+    form.fields["agreement"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key != "agreement"}
+        try:
+            services.stipend_payment_update(actor=request.user, payment=payment, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Payment saved."))
+            return redirect(payment)
+    return _form_page(request, form, _("Edit payment"), payment.get_absolute_url(), extra={"payment": payment})
+
+
+@login_required
 def payment_detail(request, pk):
     selectors.require_stipend_access(request.user)
     payment = selectors.stipend_payment_for_user(request.user, pk)
@@ -404,6 +433,7 @@ def payment_detail(request, pk):
             "payment": payment,
             "history": selectors.history_for(request.user, payment),
             "may_approve": request.user.has_perm(APPROVE) and payment.created_by_id != request.user.pk,
+            "panels": panels_for("stipend_payment", request.user, payment.pk),
         },
     )
 

@@ -527,3 +527,22 @@ def test_demo_seed_is_idempotent_and_covers_every_status():
     assert set(StipendAgreement.objects.values_list("status", flat=True)) == set(StipendAgreement.Status.values)
     assert User.objects.get(username="liaison").person.liaison_profile.payee_reference == "VND-100001"
     assert not StipendPayment.objects.filter(approved_by__username="admin").exists()
+
+
+def test_draft_payment_can_be_corrected_and_recomputed(admin_user, admin2):
+    """A payment sent back to draft is corrected: the amount is computed again, a changed
+    amount still needs a reason, and a submitted payment cannot be changed."""
+    payment = submitted_payment(AgreementFactory(created_by=admin_user), admin_user, quantity=Decimal("2"))
+    values = {"period_start": datetime.date(2026, 3, 1), "period_end": datetime.date(2026, 3, 31)}
+    with pytest.raises(ValidationError, match="Only a draft"):
+        services.stipend_payment_update(actor=admin_user, payment=payment, quantity=Decimal("3"), **values)
+    services.stipend_payment_reject(actor=admin2, payment=payment)
+    payment = services.stipend_payment_update(actor=admin_user, payment=payment, quantity=Decimal("3"), **values)
+    assert payment.amount == Decimal("150.00")
+    with pytest.raises(ValidationError) as error:
+        services.stipend_payment_update(
+            actor=admin_user, payment=payment, quantity=Decimal("3"), amount=Decimal("140"), **values
+        )
+    assert "amount_override_reason" in error.value.message_dict
+    payment.refresh_from_db()
+    assert payment.amount == Decimal("150.00")

@@ -86,6 +86,7 @@ def all_urls(world):
         ("get", reverse("stakeholders:payment_export")),
         ("get", reverse("stakeholders:payment_create")),
         ("get", reverse("stakeholders:payment_detail", args=[payment.pk])),
+        ("get", reverse("stakeholders:payment_edit", args=[payment.pk])),
         ("post", reverse("stakeholders:payment_submit", args=[payment.pk])),
         ("post", reverse("stakeholders:payment_approve", args=[world["submitted"].pk])),
         ("post", reverse("stakeholders:payment_reject", args=[world["submitted"].pk])),
@@ -343,3 +344,30 @@ def test_list_query_counts_do_not_grow(client, admin_user, django_assert_max_num
     with django_assert_max_num_queries(12):
         response = client.get(reverse(f"stakeholders:{url_name}"))
     assert response.status_code == 200
+
+
+def test_sent_back_payment_is_corrected_through_the_page(client, admin_user, admin2, world):
+    """A payment sent back from the queue is edited by its creator; the amount is recomputed."""
+    client.force_login(admin2)
+    client.post(reverse("stakeholders:payment_reject", args=[world["submitted"].pk]))
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("stakeholders:payment_edit", args=[world["submitted"].pk]),
+        {"period_start": "2026-03-01", "period_end": "2026-03-15", "quantity": "3"},
+    )
+    assert response.status_code == 302
+    world["submitted"].refresh_from_db()
+    assert (world["submitted"].status, world["submitted"].amount) == ("draft", Decimal("150.00"))
+
+
+def test_engagements_can_add_a_panel_to_the_payment_page(client, admin_user, world, monkeypatch):
+    """A higher app registers a panel for stipend payments; the page loads it with htmx."""
+    from stakeholders import panels
+
+    monkeypatch.setitem(
+        panels._PANELS, "stipend_payment", [panels.Panel("Engagements paid", "stakeholders:payment_detail")]
+    )
+    client.force_login(admin_user)
+    response = client.get(reverse("stakeholders:payment_detail", args=[world["paid"].pk]))
+    assert "Engagements paid" in response.content.decode()
+    assert f'hx-get="{world["paid"].get_absolute_url()}"' in response.content.decode()
