@@ -1,9 +1,22 @@
 import django_filters
 from django.db.models import Q
+from django.forms import Select
 from django.utils.translation import gettext_lazy as _
 
 from ..forms.stipends import DateInput
 from ..models import FundingSource, LiaisonProfile, StipendAgreement, StipendPayment
+
+
+class BootstrapFilterSet(django_filters.FilterSet):
+    """Gives each filter control its Bootstrap class, so the template can stay a loop."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select" if isinstance(field.widget, Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        return form
 
 
 class LiaisonProfileFilter(django_filters.FilterSet):
@@ -23,7 +36,7 @@ class LiaisonProfileFilter(django_filters.FilterSet):
         )
 
 
-class StipendAgreementFilter(django_filters.FilterSet):
+class StipendAgreementFilter(BootstrapFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StipendAgreement.Status.choices)
     liaison = django_filters.ModelChoiceFilter(
         label=_("Liaison"), queryset=LiaisonProfile.objects.select_related("person")
@@ -35,7 +48,7 @@ class StipendAgreementFilter(django_filters.FilterSet):
         fields = ["status", "liaison", "funding_source"]
 
 
-class StipendPaymentFilter(django_filters.FilterSet):
+class StipendPaymentFilter(BootstrapFilterSet):
     """The ledger's filters; the CSV export uses the same ones, so both show the same rows."""
 
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StipendPayment.Status.choices)
