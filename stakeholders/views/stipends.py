@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -475,7 +476,12 @@ def _queue_row_response(request, pk, action, done_label):
         messages.error(request, error)
     else:
         messages.success(request, done_label)
-    return redirect(request.POST.get("next") or payment.get_absolute_url())
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = payment.get_absolute_url()
+    return redirect(next_url)
 
 
 @require_POST

@@ -371,3 +371,12 @@ def test_engagements_can_add_a_panel_to_the_payment_page(client, admin_user, wor
     response = client.get(reverse("stakeholders:payment_detail", args=[world["paid"].pk]))
     assert "Engagements paid" in response.content.decode()
     assert f'hx-get="{world["paid"].get_absolute_url()}"' in response.content.decode()
+
+
+def test_queue_redirect_stays_on_this_site(client, admin2, world):
+    """Without htmx the queue redirects back, but never to another site."""
+    client.force_login(admin2)
+    response = client.post(
+        reverse("stakeholders:payment_reject", args=[world["submitted"].pk]), {"next": "https://evil.example/"}
+    )
+    assert response.url == world["submitted"].get_absolute_url()
