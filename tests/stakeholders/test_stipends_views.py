@@ -380,3 +380,10 @@ def test_queue_redirect_stays_on_this_site(client, admin2, world):
         reverse("stakeholders:payment_reject", args=[world["submitted"].pk]), {"next": "https://evil.example/"}
     )
     assert response.url == world["submitted"].get_absolute_url()
+
+
+def test_export_link_carries_the_ledger_filters(client, admin_user, world):
+    """The htmx-swapped ledger region links to the CSV with the same filters."""
+    client.force_login(admin_user)
+    response = client.get(reverse("stakeholders:payment_list"), {"status": "paid"}, headers={"HX-Request": "true"})
+    assert f"{reverse('stakeholders:payment_export')}?status=paid" in response.content.decode()
