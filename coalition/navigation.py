@@ -29,6 +29,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Users"), "stakeholders:user_list", "stakeholders.view_user"),
     NavItem(_("Security log"), "stakeholders:security_log", "stakeholders.view_securityevent"),
+    NavItem(_("Stipends"), "stakeholders:funding_source_list", "stakeholders.manage_stipends"),
+    NavItem(_("My stipend"), "stakeholders:my_stipend", "stakeholders.view_own_statement"),
     NavItem(_("Back office"), "admin:index", "stakeholders.change_user", staff_only=True),
     NavItem(_("People"), "stakeholders:person_list", "stakeholders.view_person"),
     NavItem(_("Organizations"), "stakeholders:organization_list", "stakeholders.view_organization"),

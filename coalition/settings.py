@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import warnings
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -232,6 +233,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+STIPEND_TAX_THRESHOLD = env(
+    "STIPEND_TAX_THRESHOLD", cast=Decimal, default=Decimal("600.00")
+)  # yearly paid, per liaison
 
 # --- Security -----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

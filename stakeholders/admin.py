@@ -5,6 +5,8 @@ from .models import (
     Affiliation,
     Department,
     Election,
+    FundingSource,
+    LiaisonProfile,
     Neighborhood,
     Organization,
     Person,
@@ -12,6 +14,8 @@ from .models import (
     Position,
     Relationship,
     SecurityEvent,
+    StipendAgreement,
+    StipendPayment,
     Tag,
     Tenure,
     User,
@@ -33,13 +37,8 @@ class UserAdmin(DjangoUserAdmin):
             services.user_deactivate(user=obj, by=request.user)
 
 
-@admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
-    """Read-only: the security log is never edited through the app."""
-
-    list_display = ("occurred_at", "actor_username", "action", "object_type", "object_id", "ip_address")
-    list_filter = ("action",)
-    search_fields = ("actor_username", "object_id")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records whose rules live in services (or that must never change): view only."""
 
     def has_add_permission(self, request):
         return False
@@ -49,6 +48,15 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    """The security log is never edited through the app."""
+
+    list_display = ("occurred_at", "actor_username", "action", "object_type", "object_id", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("actor_username", "object_id")
 
 
 class AffiliationInline(admin.TabularInline):
@@ -140,3 +148,31 @@ class RelationshipAdmin(admin.ModelAdmin):
     search_fields = ("person__last_name", "other_person__last_name", "organization__name")
     list_select_related = ("person", "other_person", "organization", "owner")
     raw_id_fields = ("person", "other_person", "organization", "owner")
+
+
+# Liaison stipends: profiles and funding sources may be fixed here; agreements and
+# payments are read-only, because their rules (sign-off, second approver, caps,
+# budgets) live in stakeholders.services.stipends and the stipend pages.
+@admin.register(LiaisonProfile)
+class LiaisonProfileAdmin(admin.ModelAdmin):
+    list_display = ("person", "payee_reference", "active_from", "active_to", "partner_department")
+    search_fields = ("person__first_name", "person__last_name", "payee_reference")
+    raw_id_fields = ("person",)
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "fiscal_year", "department", "budget")
+    list_filter = ("fiscal_year",)
+
+
+@admin.register(StipendAgreement)
+class StipendAgreementAdmin(ReadOnlyAdmin):
+    list_display = ("liaison", "funding_source", "rate", "unit", "start_date", "end_date", "cap", "status")
+    list_filter = ("status", "funding_source")
+
+
+@admin.register(StipendPayment)
+class StipendPaymentAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "agreement", "period_start", "amount", "status", "created_by", "approved_by", "paid_on")
+    list_filter = ("status",)

@@ -26,6 +26,7 @@ class Panel:
 
 
 _PANELS: dict[str, list[Panel]] = {"person": [], "organization": [], "department": []}
+_PANELS.update({"liaison": [], "stipend_payment": []})  # the stipend pages (e.g. engagements paid for)
 
 
 def register(page: str, panel: Panel) -> None:

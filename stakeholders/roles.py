@@ -31,8 +31,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "stakeholders.add_user",
         "stakeholders.change_user",
         "stakeholders.view_securityevent",
+        "stakeholders.manage_stipends",
+        "stakeholders.approve_stipend_payment",
     ],
-    Role.LIAISON: [],
+    Role.LIAISON: [
+        "stakeholders.view_own_statement",
+    ],
 }
 
 # People and organizations. Staff edit what they created (see

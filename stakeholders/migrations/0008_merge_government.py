@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stakeholders', '0006_government_roles'),
-        ('stakeholders', '0007_merge_people'),
+        ("stakeholders", "0006_government_roles"),
+        ("stakeholders", "0007_merge_people"),
     ]
 
-    operations = [
-    ]
+    operations = []

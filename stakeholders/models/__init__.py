@@ -5,12 +5,15 @@ from .government import Department, Election, Position, Tenure
 from .people import Affiliation, Language, Neighborhood, Organization, Person, PersonDemographics, Tag
 from .relationships import Relationship
 from .security import SecurityEvent
+from .stipends import FundingSource, LiaisonProfile, StipendAgreement, StipendPayment
 
 __all__ = [
     "Affiliation",
     "Department",
     "Election",
+    "FundingSource",
     "Language",
+    "LiaisonProfile",
     "Neighborhood",
     "Organization",
     "Person",
@@ -18,6 +21,8 @@ __all__ = [
     "Position",
     "Relationship",
     "SecurityEvent",
+    "StipendAgreement",
+    "StipendPayment",
     "Tag",
     "Tenure",
     "TimeStampedModel",

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from stakeholders import demo as stakeholders_demo
-from stakeholders import demo_government, demo_people
+from stakeholders import demo_government, demo_people, demo_stipends
 
 
 class Command(BaseCommand):
@@ -19,6 +19,7 @@ class Command(BaseCommand):
             users = stakeholders_demo.seed_users()
             people = demo_people.seed()
             government = demo_government.seed()
+            demo_stipends.seed()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {len(users)} demo users."))
         self.stdout.write(f"People: {people['people_created']} added; organizations: {people['organizations']}.")
         self.stdout.write(f"Government: {demo_government.demo_summary()} (created now: {government}).")
