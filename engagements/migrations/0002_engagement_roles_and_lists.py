@@ -28,9 +28,7 @@ def forwards(apps, schema_editor):
     BreakdownOption = apps.get_model("engagements", "BreakdownOption")
     for name in THEMES:
         Theme.objects.get_or_create(name=name)
-    language, _ = BreakdownCategory.objects.get_or_create(
-        name="Language", defaults={"kind": "language", "position": 1}
-    )
+    language, _ = BreakdownCategory.objects.get_or_create(name="Language", defaults={"kind": "language", "position": 1})
     Language = apps.get_model("stakeholders", "Language")
     for position, lang in enumerate(Language.objects.filter(code__in=BREAKDOWN_LANGUAGES).order_by("name")):
         BreakdownOption.objects.get_or_create(

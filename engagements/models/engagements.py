@@ -65,9 +65,7 @@ class BreakdownOption(TimeStampedModel):
     category = models.ForeignKey(BreakdownCategory, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(_("label"), max_length=100)
     language = models.ForeignKey(Language, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    neighborhood = models.ForeignKey(
-        Neighborhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    neighborhood = models.ForeignKey(Neighborhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("offered in forms"), default=True)
 
