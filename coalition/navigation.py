@@ -29,6 +29,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Users"), "stakeholders:user_list", "stakeholders.view_user"),
     NavItem(_("Back office"), "admin:index", "stakeholders.change_user", staff_only=True),
+    NavItem(_("Log a session"), "engagements:log", "engagements.add_engagement"),
+    NavItem(_("Engagements"), "engagements:list", "engagements.view_engagement"),
+    NavItem(_("Commitments"), "engagements:commitments", "engagements.view_commitment"),
 ]
 
 
