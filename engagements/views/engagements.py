@@ -151,7 +151,7 @@ def quick_log_row(request, kind):
         index = 0
     index = max(0, min(index, formset_class.absolute_max - 1))
     formset = formset_class(prefix=kind, form_kwargs={"choices": RowChoices()})
-    row = formset._construct_form(index)
+    row = formset._construct_form(index, **formset.get_form_kwargs(index))
     return render(request, f"{QUICK_LOG}#new_row", {"row": row, "kind": kind, "total": index + 1})
 
 
