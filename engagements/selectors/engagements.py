@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from stakeholders.models import Organization, Person, User
@@ -39,6 +39,7 @@ def engagement_list_for(user: User) -> QuerySet[Engagement]:
         .select_related("neighborhood", "coalition", "created_by")
         .prefetch_related("languages", "host_organizations", "departments")
         .annotate(commitment_count=Count("commitments", distinct=True))
+        .order_by(F("starts_at").desc(nulls_last=True), "-pk")
     )
 
 
@@ -114,6 +115,7 @@ def commitment_list_for(user: User) -> QuerySet[Commitment]:
         commitments_visible_to(user)
         .select_related("engagement", "owner", "department")
         .annotate(loop_back_count=Count("loop_backs"))
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
 
 
