@@ -134,11 +134,9 @@ def initial_from(engagement: Engagement) -> dict:
 
 
 def new_log_initial() -> dict:
-    now = timezone.localtime()
-    return {
-        "date": now.date(),
-        "start_time": (now - datetime.timedelta(hours=1)).time().replace(second=0, microsecond=0),
-    }
+    # Logged right after a session: assume it started an hour ago (the date is that of the start).
+    start = timezone.localtime() - datetime.timedelta(hours=1)
+    return {"date": start.date(), "start_time": start.time().replace(second=0, microsecond=0)}
 
 
 class RowChoices:
