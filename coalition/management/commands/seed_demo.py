@@ -7,6 +7,7 @@ nothing the second time.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from engagements import demo as engagements_demo
 from stakeholders import demo as stakeholders_demo
 
 
@@ -16,4 +17,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             users = stakeholders_demo.seed_users()
+            engagements_demo.seed()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {len(users)} demo users."))
