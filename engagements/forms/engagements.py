@@ -79,13 +79,13 @@ class QuickLogForm(forms.Form):
         if engagement is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_from(engagement)
         super().__init__(*args, **kwargs)
-        kept = engagement.pk if engagement is not None else None
-        self.fields["facilitator_people"].queryset = Person.objects.filter(
-            Q(user__groups__name="Liaison") | Q(facilitated_engagements=kept)
-        ).distinct()
-        self.fields["facilitator_users"].queryset = User.objects.filter(
-            Q(is_active=True) | Q(facilitated_engagements=kept)
-        ).distinct()
+        # Offer liaisons and active users, plus whoever already facilitated this engagement.
+        liaisons, active = Q(user__groups__name="Liaison"), Q(is_active=True)
+        if engagement is not None and engagement.pk:
+            liaisons |= Q(facilitated_engagements=engagement)
+            active |= Q(facilitated_engagements=engagement)
+        self.fields["facilitator_people"].queryset = Person.objects.filter(liaisons).distinct()
+        self.fields["facilitator_users"].queryset = User.objects.filter(active).distinct()
         self.fields["attendees"].queryset = attendees_pickable_by(user)
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -314,3 +314,55 @@ def test_organization_panel_needs_a_role(client):
     """Users who see no engagements get no panel."""
     client.force_login(UserFactory())
     assert client.get(reverse("engagements:organization_panel", args=[OrganizationFactory().pk])).status_code == 403
+
+
+def test_editing_shows_the_rows_and_saves_changes(client, coordinator_user):
+    """The edit page is the quick log filled in; saving updates rows in place and keeps commitment status."""
+    engagement = EngagementFactory(title="Before")
+    item = InputItemFactory(engagement=engagement, text="Original input")
+    commitment = CommitmentFactory(engagement=engagement, description="Original promise", status="accepted")
+    commitment.input_items.add(item)
+    client.force_login(coordinator_user)
+    url = reverse("engagements:edit", args=[engagement.pk])
+
+    page = client.get(url).content.decode()
+    assert "Original input" in page and "Original promise" in page
+
+    data = _post_data(title="After")
+    _with_rows(data, "input", [{"id": str(item.pk), "text": "Edited input", "count_raised": "2"}])
+    _with_rows(data, "commitment", [{"id": str(commitment.pk), "description": "Edited promise", "answers": "1"}])
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    engagement.refresh_from_db()
+    commitment.refresh_from_db()
+    assert engagement.title == "After"
+    assert engagement.input_items.get().text == "Edited input"
+    assert (commitment.description, commitment.status) == ("Edited promise", "accepted")
+
+
+def test_facilitator_choices_offer_liaisons_not_everyone(client, staff_user):
+    """The liaison picker lists people with the Liaison role, not every resident."""
+    liaison = PersonFactory(first_name="Lupita", user=UserFactory(roles=["Liaison"]))
+    resident = PersonFactory(first_name="Residentia")
+    client.force_login(staff_user)
+    field = client.get(LOG_URL).context["form"].fields["facilitator_people"]
+    assert liaison in field.queryset
+    assert resident not in field.queryset
+
+
+def test_person_panel_hides_engagements_the_viewer_may_not_see(client, liaison_user):
+    """A liaison's view of someone's panel lists only engagements the liaison may see."""
+    person = PersonFactory()
+    EngagementFactory(title="Not facilitated").attendances.create(person=person)
+    client.force_login(liaison_user)
+    body = client.get(reverse("engagements:person_panel", args=[person.pk])).content.decode()
+    assert "Not facilitated" not in body
+
+
+def test_navigation_offers_logging_engagements_and_commitments(client, staff_user):
+    """Staff find the quick log, the list and the commitments in the menu."""
+    client.force_login(staff_user)
+    content = client.get(reverse("home")).content.decode()
+    for url in (LOG_URL, reverse("engagements:list"), reverse("engagements:commitments")):
+        assert f'href="{url}"' in content
