@@ -12,5 +12,6 @@ class EngagementsConfig(AppConfig):
 
         from . import admin_engagements  # noqa: F401  (registers the back-office pages)
 
-        panels.register("person", panels.Panel(_("Engagements"), "engagements:person_panel"))
-        panels.register("organization", panels.Panel(_("Engagements hosted"), "engagements:organization_panel"))
+        see = "engagements.view_engagement"
+        panels.register("person", panels.Panel(_("Engagements"), "engagements:person_panel", see))
+        panels.register("organization", panels.Panel(_("Engagements hosted"), "engagements:organization_panel", see))

@@ -94,6 +94,7 @@ def quick_log(request, pk=None):
         "section_errors": section_errors,
         "selected_attendees": _selected_attendees(request.user, form),
         "quick_add": AttendeeQuickAddForm(prefix="qa"),
+        "draft_count": drafts_of(request.user).count() if engagement is None else 0,
     }
     return render(request, QUICK_LOG, context)
 

@@ -43,3 +43,4 @@ def test_staff_logs_a_session_on_a_phone(page, live_server):
 
     page.goto(f"{live_server.url}/engagements/")
     expect(page.get_by_role("link", name="Westside listening session")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
