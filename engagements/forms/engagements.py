@@ -180,8 +180,35 @@ class _RowFormSet(forms.BaseFormSet):
         kwargs.setdefault("use_required_attribute", False)
         return super()._construct_form(i, **kwargs)
 
+    def filled_forms(self) -> list[forms.Form]:
+        """The rows with something in them, in page order (empty and removed rows are skipped)."""
+        return [form for form in self.forms if form.has_changed() and form.cleaned_data]
+
     def filled_rows(self) -> list[dict]:
-        return [form.cleaned_data for form in self.forms if form.has_changed() and form.cleaned_data]
+        return [form.cleaned_data for form in self.filled_forms()]
+
+
+def link_answers(input_formset: _RowFormSet, commitment_formset: _RowFormSet) -> bool:
+    """Turn the item numbers shown on the page ("Item 3") into positions among the filled items.
+
+    Rows removed from the page leave gaps in the numbering, so the two differ. Returns
+    False (with an error on the row) when a commitment names an item that is not there.
+    """
+    positions = {form.number: position for position, form in enumerate(input_formset.filled_forms(), start=1)}
+    linked = True
+    for form in commitment_formset.filled_forms():
+        numbers = form.cleaned_data["answers"]
+        missing = [str(number) for number in numbers if number not in positions]
+        if missing:
+            form.add_error(
+                "answers",
+                _("There is no input item %(numbers)s above. Use the numbers shown on the items.")
+                % {"numbers": ", ".join(missing)},
+            )
+            linked = False
+        else:
+            form.cleaned_data["answers"] = [positions[number] for number in numbers]
+    return linked
 
 
 class InputItemForm(_RowForm):

@@ -24,6 +24,7 @@ from ..forms.engagements import (
     QuickLogForm,
     RowChoices,
     formset_initial,
+    link_answers,
     new_log_initial,
 )
 from ..selectors.engagements import (
@@ -61,7 +62,7 @@ def quick_log(request, pk=None):
         }
         # Validate every part, so each problem shows at once, not one part at a time.
         results = [form.is_valid()] + [formset.is_valid() for formset in formsets.values()]
-        valid = all(results)
+        valid = all(results) and link_answers(formsets["input"], formsets["commitment"])
         if valid:
             draft = request.POST.get("action") == "draft" and (engagement is None or engagement.is_draft)
             try:

@@ -366,3 +366,26 @@ def test_navigation_offers_logging_engagements_and_commitments(client, staff_use
     content = client.get(reverse("home")).content.decode()
     for url in (LOG_URL, reverse("engagements:list"), reverse("engagements:commitments")):
         assert f'href="{url}"' in content
+
+
+def test_commitment_answers_follow_the_numbers_shown_after_a_row_is_removed(client, staff_user):
+    """With item 1 removed from the page, "answers 2" still means the item labelled 2."""
+    client.force_login(staff_user)
+    data = _post_data()
+    _with_rows(data, "input", [{"text": "removed"}, {"text": "Item two", "count_raised": "1"}])
+    del data["input-0-text"]
+    _with_rows(data, "commitment", [{"description": "Answer two", "answers": "2"}])
+
+    assert client.post(LOG_URL, data).status_code == 302
+    assert Engagement.objects.get().commitments.get().input_items.get().text == "Item two"
+
+
+def test_commitment_answering_a_missing_item_is_shown_on_its_row(client, staff_user):
+    """Naming an item number that is not on the page is an error beside the commitment."""
+    client.force_login(staff_user)
+    data = _post_data()
+    _with_rows(data, "input", [{"text": "Only item", "count_raised": "1"}])
+    _with_rows(data, "commitment", [{"description": "Answer five", "answers": "5"}])
+    body = client.post(LOG_URL, data).content.decode()
+    assert "There is no input item 5 above." in body
+    assert not Engagement.objects.exists()
