@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -17,6 +18,25 @@ from django.utils.translation import gettext_lazy as _
 
 from coalition.models import Coalition
 from stakeholders.models import Department, Language, Neighborhood, Organization, Person, TimeStampedModel
+
+# A category's counts may not add up to more than the engagement's total (logged engagements
+# only; drafts may be half-typed). A check constraint cannot sum rows, so constraint triggers
+# check it at commit, after the quick log has written the total and the rows in either order.
+_BREAKDOWN_WITHIN_TOTAL = """
+    IF EXISTS (
+        SELECT 1
+        FROM engagements_engagement e
+        JOIN engagements_attendancebreakdown b ON b.engagement_id = e.id
+        JOIN engagements_breakdownoption o ON o.id = b.option_id
+        WHERE e.id = {engagement_id} AND e.status = 'logged'
+        GROUP BY e.id, e.attendance_total, o.category_id
+        HAVING SUM(b.count) > e.attendance_total
+    ) THEN
+        RAISE EXCEPTION 'breakdown counts of engagement % exceed its attendance total', {engagement_id}
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+"""
 
 
 def new_public_token() -> str:
@@ -181,6 +201,16 @@ class Engagement(TimeStampedModel):
             ),
         ]
         indexes = [models.Index(fields=["status", "created_by"], name="engagement_status_creator")]
+        triggers = [
+            pgtrigger.Trigger(
+                name="engagement_breakdowns_within_total",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                timing=pgtrigger.Deferred,
+                condition=pgtrigger.AnyChange("attendance_total", "status"),
+                func=_BREAKDOWN_WITHIN_TOTAL.format(engagement_id="NEW.id"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or str(_("Untitled draft"))
@@ -209,6 +239,15 @@ class AttendanceBreakdown(models.Model):
         ordering = ["option__category__position", "option__position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["engagement", "option"], name="breakdown_unique_option"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="breakdown_within_total",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                timing=pgtrigger.Deferred,
+                func=_BREAKDOWN_WITHIN_TOTAL.format(engagement_id="NEW.engagement_id"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -259,3 +259,35 @@ def test_a_draft_cannot_be_published(coordinator_user):
     draft = EngagementFactory(status=Engagement.Status.DRAFT)
     with pytest.raises(ValidationError):
         engagement_publish(actor=coordinator_user, engagement=draft)
+
+
+def _check_now():
+    """Constraint triggers run at commit; tests never commit, so ask for the check at once."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_database_refuses_breakdowns_over_the_total():
+    """Even bypassing the service, a category's counts cannot exceed the total of a logged engagement."""
+    engagement = EngagementFactory(attendance_total=5)
+    option = BreakdownOptionFactory()
+    _check_now()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        engagement.breakdowns.create(option=option, count=6)
+
+
+def test_database_refuses_lowering_the_total_below_the_breakdowns():
+    """Lowering the total under what a category already counts is refused."""
+    engagement = EngagementFactory(attendance_total=10)
+    engagement.breakdowns.create(option=BreakdownOptionFactory(), count=8)
+    _check_now()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Engagement.objects.filter(pk=engagement.pk).update(attendance_total=7)
+
+
+def test_database_lets_a_draft_hold_any_counts():
+    """Drafts are half-typed: their counts are checked once they are logged."""
+    draft = EngagementFactory(status=Engagement.Status.DRAFT, attendance_total=1)
+    _check_now()
+    draft.breakdowns.create(option=BreakdownOptionFactory(), count=9)
+    assert draft.breakdowns.count() == 1
