@@ -389,3 +389,10 @@ def test_commitment_answering_a_missing_item_is_shown_on_its_row(client, staff_u
     body = client.post(LOG_URL, data).content.decode()
     assert "There is no input item 5 above." in body
     assert not Engagement.objects.exists()
+
+
+def test_csv_link_keeps_the_filters(client, staff_user):
+    """The download link exports what the filters show."""
+    client.force_login(staff_user)
+    body = client.get(reverse("engagements:list"), {"kind": "workshop", "page": "1"}, headers={"HX-Request": "true"})
+    assert "?kind=workshop&amp;format=csv" in body.content.decode()
