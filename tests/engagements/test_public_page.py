@@ -49,6 +49,7 @@ def test_public_page_shows_no_personal_data(client, published):
         assert secret not in body
     assert owner.last_name not in body
     assert owner.email not in body
+    assert "Storm drains overflow" not in body  # free text can hold names; only its themes are shown
 
 
 def test_unpublished_page_is_gone(client, coordinator_user, published):
