@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/publish/", engagement_views.engagement_publish, name="publish"),
     path("<int:pk>/unpublish/", engagement_views.engagement_unpublish, name="unpublish"),
     path("you-said-we-did/<str:token>/", engagement_views.public_page, name="public"),
+    path("<int:pk>/commitments/add/", commitment_views.commitment_create, name="commitment_create"),
     path("commitments/", commitment_views.commitment_list, name="commitments"),
     path("commitments/<int:pk>/", commitment_views.commitment_detail, name="commitment_detail"),
     path("commitments/<int:pk>/status/", commitment_views.commitment_status, name="commitment_status"),

@@ -337,3 +337,21 @@ class LoopBackForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class CommitmentCreateForm(forms.Form):
+    """A commitment added to a logged engagement from its page."""
+
+    description = forms.CharField(label=_("What we will do"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.filter(is_active=True), required=False)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all(), required=False)
+    due_on = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    input_items = forms.ModelMultipleChoiceField(
+        label=_("Input it answers"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, engagement: Engagement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["input_items"].queryset = engagement.input_items.all()
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..filters.engagements import CommitmentFilter
-from ..forms.engagements import CommitmentStatusForm, LoopBackForm
-from ..selectors.engagements import commitment_for_user, commitment_list_for
+from ..forms.engagements import CommitmentCreateForm, CommitmentStatusForm, LoopBackForm
+from ..selectors.engagements import commitment_for_user, commitment_list_for, engagement_for_user
 from ..services import engagements as services
 
 PAGE_SIZE = 50
@@ -89,3 +89,24 @@ def commitment_loop_back(request, pk):
             messages.success(request, _("Loop-back recorded."))
             return redirect(commitment)
     return _detail(request, commitment, loop_back_form=form, status=422)
+
+
+@login_required
+@permission_required("engagements.add_commitment", raise_exception=True)
+def commitment_create(request, pk):
+    """Add a commitment to a logged engagement, answering some of what was heard there."""
+    engagement = engagement_for_user(request.user, pk)
+    if engagement.is_draft:
+        return redirect("engagements:resume", pk=engagement.pk)
+    form = CommitmentCreateForm(request.POST or None, engagement=engagement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commitment = services.commitment_create(actor=request.user, engagement=engagement, **form.cleaned_data)
+        except ValidationError as error:
+            for key, problems in error.message_dict.items():
+                form.add_error(key if key in form.fields else None, problems)
+        else:
+            messages.success(request, _("Commitment added."))
+            return redirect(commitment)
+    context = {"form": form, "engagement": engagement}
+    return render(request, "engagements/commitment_form.html", context, status=422 if form.errors else 200)

@@ -161,3 +161,23 @@ def test_liaison_sees_only_commitments_of_sessions_they_facilitated(client, liai
     client.force_login(liaison_user)
     assert "Hidden promise" not in client.get(reverse("engagements:commitments")).content.decode()
     assert client.get(reverse("engagements:commitment_detail", args=[hidden.pk])).status_code == 404
+
+
+def test_coordinator_adds_a_commitment_from_the_engagement_page(client, coordinator_user):
+    """A coordinator adds a commitment answering input heard at the engagement."""
+    engagement = EngagementFactory()
+    item = InputItemFactory(engagement=engagement)
+    client.force_login(coordinator_user)
+    url = reverse("engagements:commitment_create", args=[engagement.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"description": "Fix the crossing", "input_items": [str(item.pk)]})
+    commitment = engagement.commitments.get()
+    assert response.url == commitment.get_absolute_url()
+    assert list(commitment.input_items.all()) == [item]
+
+
+def test_staff_may_not_add_commitments_from_the_engagement_page(client, staff_user):
+    """Adding commitments outside the quick log is for coordinators."""
+    client.force_login(staff_user)
+    url = reverse("engagements:commitment_create", args=[EngagementFactory(created_by=staff_user).pk])
+    assert client.get(url).status_code == 403
