@@ -38,6 +38,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Departments"), "stakeholders:department_list", "stakeholders.view_department"),
     NavItem(_("Elections"), "stakeholders:election_list", "stakeholders.view_election"),
     NavItem(_("Relationships"), "stakeholders:relationship_list", "stakeholders.view_relationship"),
+    NavItem(_("Log a session"), "engagements:log", "engagements.add_engagement"),
+    NavItem(_("Engagements"), "engagements:list", "engagements.view_engagement"),
+    NavItem(_("Commitments"), "engagements:commitments", "engagements.view_commitment"),
 ]
 
 

@@ -6,3 +6,12 @@ class EngagementsConfig(AppConfig):
     name = "engagements"
     verbose_name = _("Engagements")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from stakeholders import panels
+
+        from . import admin_engagements  # noqa: F401  (registers the back-office pages)
+
+        see = "engagements.view_engagement"
+        panels.register("person", panels.Panel(_("Engagements"), "engagements:person_panel", see))
+        panels.register("organization", panels.Panel(_("Engagements hosted"), "engagements:organization_panel", see))

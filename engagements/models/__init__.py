@@ -2,3 +2,17 @@
 
 One module per part of the domain; each is imported here so Django finds its models.
 """
+
+from .engagements import (  # noqa: F401
+    Attendance,
+    AttendanceBreakdown,
+    BreakdownCategory,
+    BreakdownOption,
+    CalendarFeed,
+    Commitment,
+    CommitmentStatusChange,
+    Engagement,
+    InputItem,
+    LoopBack,
+    Theme,
+)

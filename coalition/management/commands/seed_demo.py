@@ -7,6 +7,7 @@ nothing the second time.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from engagements import demo as engagements_demo
 from stakeholders import demo as stakeholders_demo
 from stakeholders import demo_government, demo_people, demo_stipends
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             people = demo_people.seed()
             government = demo_government.seed()
             demo_stipends.seed()
+            engagements_demo.seed()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {len(users)} demo users."))
         self.stdout.write(f"People: {people['people_created']} added; organizations: {people['organizations']}.")
         self.stdout.write(f"Government: {demo_government.demo_summary()} (created now: {government}).")

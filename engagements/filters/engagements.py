@@ -1,0 +1,95 @@
+"""Filters for the engagement list and the accountability page."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coalition.models import Coalition
+from stakeholders.models import Department, Language, Neighborhood, User
+
+from ..models import Commitment, Engagement, LoopBack
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class EngagementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Engagement.Kind.choices)
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="starts_at", lookup_expr="date__gte", widget=_DATE
+    )
+    date_to = django_filters.DateFilter(label=_("To"), field_name="starts_at", lookup_expr="date__lte", widget=_DATE)
+    neighborhood = django_filters.ModelChoiceFilter(label=_("Neighborhood"), queryset=Neighborhood.objects.all())
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"), queryset=Language.objects.all(), method="with_language"
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=Department.objects.all(), method="with_department"
+    )
+    coalition = django_filters.ModelChoiceFilter(label=_("Coalition"), queryset=Coalition.objects.all())
+    facilitator = django_filters.ModelChoiceFilter(
+        label=_("Facilitator"), queryset=User.objects.filter(is_active=True), method="with_facilitator"
+    )
+
+    class Meta:
+        model = Engagement
+        fields = ["q", "kind", "date_from", "date_to", "neighborhood", "language", "department", "coalition"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "neighborhood", "language", "department", "coalition", "facilitator"):
+            self.form.fields[name].widget.attrs["class"] = "form-select"
+        for name in ("q", "date_from", "date_to"):
+            self.form.fields[name].widget.attrs["class"] = "form-control"
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(summary__icontains=value))
+
+    def _within(self, queryset, condition):
+        return queryset.filter(pk__in=Engagement.objects.filter(condition).values("pk"))
+
+    def with_language(self, queryset, name, value):
+        return self._within(queryset, Q(languages=value) | Q(interpretation_languages=value))
+
+    def with_department(self, queryset, name, value):
+        return self._within(queryset, Q(departments=value))
+
+    def with_facilitator(self, queryset, name, value):
+        return self._within(queryset, Q(facilitator_users=value) | Q(facilitator_people__user=value))
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Commitment.Status.choices)
+    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
+    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=User.objects.filter(is_active=True))
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="only_overdue", widget=forms.CheckboxInput)
+    not_looped_back = django_filters.BooleanFilter(
+        label=_("Not yet looped back"), method="only_not_looped_back", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["status", "department", "owner", "overdue", "not_looped_back"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("status", "department", "owner"):
+            self.form.fields[name].widget.attrs["class"] = "form-select"
+        for name in ("overdue", "not_looped_back"):
+            self.form.fields[name].widget.attrs["class"] = "form-check-input"
+
+    def only_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(due_on__lt=timezone.localdate()).exclude(
+            status__in=[Commitment.Status.DONE, Commitment.Status.DECLINED]
+        )
+
+    def only_not_looped_back(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(~Exists(LoopBack.objects.filter(commitment=OuterRef("pk"))))

@@ -1,0 +1,195 @@
+"""Reads of engagements and commitments, always starting from the user who asks.
+
+- Staff, coordinators and admins (``view_all_engagements``) see every logged engagement.
+- Liaisons see the engagements they facilitated (as a person or as a user) or logged.
+- Drafts are seen only by whoever started them.
+- Coordinators and admins (``change_engagement``) edit any engagement; anyone who may
+  log edits the ones they logged.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from stakeholders.models import Organization, Person, User
+
+from ..models import CalendarFeed, Commitment, Engagement, InputItem, LoopBack
+
+
+def engagements_visible_to(user: User, *, include_drafts: bool = False) -> QuerySet[Engagement]:
+    """Logged engagements ``user`` may see (plus their own drafts when asked)."""
+    if not user.is_authenticated or not user.has_perm("engagements.view_engagement"):
+        return Engagement.objects.none()
+    visible = Q(status=Engagement.Status.LOGGED)
+    if not user.has_perm("engagements.view_all_engagements"):
+        visible &= Q(created_by=user) | Q(facilitator_users=user) | Q(facilitator_people__user=user)
+        ids = Engagement.objects.filter(visible).values("pk")
+        visible = Q(pk__in=ids)
+    if include_drafts:
+        visible |= Q(status=Engagement.Status.DRAFT, created_by=user)
+    return Engagement.objects.filter(visible)
+
+
+def engagement_list_for(user: User) -> QuerySet[Engagement]:
+    """Visible engagements with what a list row shows, in a fixed number of queries."""
+    return (
+        engagements_visible_to(user)
+        .select_related("neighborhood", "coalition", "created_by")
+        .prefetch_related("languages", "host_organizations", "departments")
+        .annotate(commitment_count=Count("commitments", distinct=True))
+        .order_by(F("starts_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def engagement_for_user(user: User, pk: int) -> Engagement:
+    """One engagement with everything its page shows, or 404 when ``user`` may not see it."""
+    queryset = (
+        engagements_visible_to(user, include_drafts=True)
+        .select_related("neighborhood", "coalition", "created_by")
+        .prefetch_related(
+            "languages",
+            "interpretation_languages",
+            "host_organizations",
+            "facilitator_people",
+            "facilitator_users",
+            "departments",
+            "breakdowns__option__category",
+            "attendances__person",
+            Prefetch("input_items", queryset=InputItem.objects.prefetch_related("themes")),
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.select_related("owner", "department").prefetch_related(
+                    "input_items", "loop_backs"
+                ),
+            ),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def can_edit_engagement(user: User, engagement: Engagement) -> bool:
+    if user.has_perm("engagements.change_engagement") and not engagement.is_draft:
+        return True
+    return engagement.created_by_id == user.pk and user.has_perm("engagements.add_engagement")
+
+
+def engagement_for_edit(user: User, pk: int) -> Engagement:
+    """An engagement ``user`` may edit: 404 when not visible, 403 when visible but not theirs to change."""
+    engagement = engagement_for_user(user, pk)
+    if not can_edit_engagement(user, engagement):
+        raise PermissionDenied
+    return engagement
+
+
+def drafts_of(user: User) -> QuerySet[Engagement]:
+    """The user's unfinished quick logs, newest first."""
+    return Engagement.objects.filter(status=Engagement.Status.DRAFT, created_by=user).order_by("-updated_at")
+
+
+def published_engagement(token: str) -> Engagement:
+    """The engagement behind a public "You said, we did" address, or 404 if it is not published."""
+    queryset = Engagement.objects.filter(is_published=True, status=Engagement.Status.LOGGED).prefetch_related(
+        Prefetch("input_items", queryset=InputItem.objects.prefetch_related("themes")),
+        Prefetch(
+            "commitments",
+            queryset=Commitment.objects.select_related("department").prefetch_related(
+                Prefetch("loop_backs", queryset=LoopBack.objects.prefetch_related("languages"))
+            ),
+        ),
+        "languages",
+    )
+    return get_object_or_404(queryset.select_related("neighborhood"), public_token=token)
+
+
+def commitments_visible_to(user: User) -> QuerySet[Commitment]:
+    """Commitments of the engagements ``user`` may see."""
+    if not user.has_perm("engagements.view_commitment"):
+        return Commitment.objects.none()
+    return Commitment.objects.filter(engagement__in=engagements_visible_to(user).values("pk"))
+
+
+def commitment_list_for(user: User) -> QuerySet[Commitment]:
+    return (
+        commitments_visible_to(user)
+        .select_related("engagement", "owner", "department")
+        .annotate(loop_back_count=Count("loop_backs"))
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
+def commitment_for_user(user: User, pk: int) -> Commitment:
+    """One commitment with its history, or 404 when ``user`` may not see its engagement."""
+    queryset = (
+        commitments_visible_to(user)
+        .select_related("engagement", "owner", "department")
+        .prefetch_related(
+            "input_items",
+            Prefetch(
+                "loop_backs", queryset=LoopBack.objects.prefetch_related("languages").select_related("recorded_by")
+            ),
+            "status_changes__changed_by",
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def attendee_candidates(user: User, query: str, *, limit: int = 8) -> QuerySet[Person]:
+    """People ``user`` may pick as attendees, matching ``query`` by name, email or phone."""
+    if not user.has_perm("engagements.add_engagement"):
+        return Person.objects.none()
+    query = " ".join(query.split())
+    if len(query) < 2:
+        return Person.objects.none()
+    condition = Q()
+    for word in query.split(" "):
+        condition &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(phone__icontains=word)
+        )
+    return Person.objects.filter(condition).order_by("last_name", "first_name", "pk")[:limit]
+
+
+def attendees_pickable_by(user: User) -> QuerySet[Person]:
+    """Every person ``user`` may name as an attendee (to check submitted ids)."""
+    if not user.has_perm("engagements.add_engagement"):
+        return Person.objects.none()
+    return Person.objects.all()
+
+
+def person_for_panel(user: User, pk: int) -> tuple[Person, QuerySet[Engagement]]:
+    """A person and the engagements ``user`` may see that they attended or facilitated."""
+    if not user.has_perm("engagements.view_engagement"):
+        raise PermissionDenied
+    person = get_object_or_404(Person.objects.all(), pk=pk)
+    engagements = (
+        engagement_list_for(user)
+        .filter(
+            Q(pk__in=person.attendances.values("engagement_id"))
+            | Q(pk__in=Engagement.facilitator_people.through.objects.filter(person=person).values("engagement_id"))
+        )
+        .distinct()
+    )
+    return person, engagements
+
+
+def organization_for_panel(user: User, pk: int) -> tuple[Organization, QuerySet[Engagement]]:
+    """An organization and the engagements ``user`` may see that it hosted."""
+    if not user.has_perm("engagements.view_engagement"):
+        raise PermissionDenied
+    organization = get_object_or_404(Organization.objects.all(), pk=pk)
+    return organization, engagement_list_for(user).filter(host_organizations=organization)
+
+
+def calendar_engagements_for(feed_token: str) -> tuple[User, QuerySet[Engagement]]:
+    """The owner of a live feed token and the visible engagements they logged or facilitated, or 404."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=feed_token, user__is_active=True)
+    user = feed.user
+    mine = Engagement.objects.filter(
+        Q(created_by=user) | Q(facilitator_users=user) | Q(facilitator_people__user=user)
+    ).values("pk")
+    return user, engagements_visible_to(user).filter(pk__in=mine).select_related("neighborhood")
