@@ -2,3 +2,5 @@
 
 One module per part of the domain; each is imported here so Django finds its models.
 """
+
+from .followups import DigestPreference, FollowUp, Handover, ReminderSettings  # noqa: E402,F401
