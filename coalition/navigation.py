@@ -29,6 +29,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Users"), "stakeholders:user_list", "stakeholders.view_user"),
     NavItem(_("Back office"), "admin:index", "stakeholders.change_user", staff_only=True),
+    NavItem(_("Handover"), "engagements:handover", "engagements.add_handover"),
+    NavItem(_("Reminder settings"), "engagements:reminder_settings", "engagements.change_remindersettings"),
 ]
 
 

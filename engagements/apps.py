@@ -6,3 +6,6 @@ class EngagementsConfig(AppConfig):
     name = "engagements"
     verbose_name = _("Engagements")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the follow-up rules to the domain events)
