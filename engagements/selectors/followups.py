@@ -31,7 +31,7 @@ def followups_inbox(user: User, *, today: datetime.date) -> QuerySet[FollowUp]:
     from django.db.models import Case, IntegerField, Value, When
 
     actionable = Q(status=FollowUp.Status.OPEN) | Q(status=FollowUp.Status.SNOOZED, snoozed_until__lte=today)
-    return followups_visible_to(user).annotate(
+    return followups_visible_to(user).prefetch_related("subject").annotate(
         rank=Case(
             When(actionable, then=Value(0)),
             When(status=FollowUp.Status.SNOOZED, then=Value(1)),
