@@ -26,9 +26,7 @@ from stakeholders.models import TimeStampedModel
 class FollowUpQuerySet(models.QuerySet):
     def actionable(self, today: datetime.date) -> FollowUpQuerySet:
         """Open follow-ups, and snoozed ones whose snooze has run out by ``today``."""
-        return self.filter(
-            Q(status=FollowUp.Status.OPEN) | Q(status=FollowUp.Status.SNOOZED, snoozed_until__lte=today)
-        )
+        return self.filter(Q(status=FollowUp.Status.OPEN) | Q(status=FollowUp.Status.SNOOZED, snoozed_until__lte=today))
 
 
 @pghistory.track(

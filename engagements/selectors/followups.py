@@ -31,14 +31,19 @@ def followups_inbox(user: User, *, today: datetime.date) -> QuerySet[FollowUp]:
     from django.db.models import Case, IntegerField, Value, When
 
     actionable = Q(status=FollowUp.Status.OPEN) | Q(status=FollowUp.Status.SNOOZED, snoozed_until__lte=today)
-    return followups_visible_to(user).prefetch_related("subject").annotate(
-        rank=Case(
-            When(actionable, then=Value(0)),
-            When(status=FollowUp.Status.SNOOZED, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
+    return (
+        followups_visible_to(user)
+        .prefetch_related("subject")
+        .annotate(
+            rank=Case(
+                When(actionable, then=Value(0)),
+                When(status=FollowUp.Status.SNOOZED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
         )
-    ).order_by("rank", "due_on", "pk")
+        .order_by("rank", "due_on", "pk")
+    )
 
 
 def followup_open_count(user: User, *, today: datetime.date) -> int:
@@ -78,9 +83,7 @@ def handovers_visible_to(actor: User) -> QuerySet[Handover]:
 
 def _my_people(user: User, today: datetime.date) -> QuerySet:
     """Ids of the people at either end of the relationships ``user`` owns."""
-    mine = Relationship.objects.filter(owner=user).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    mine = Relationship.objects.filter(owner=user).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
     return Person.objects.filter(
         Q(pk__in=mine.values("person_id")) | Q(pk__in=mine.exclude(other_person=None).values("other_person_id"))
     ).values("pk")
@@ -114,7 +117,11 @@ def home_elections(user: User, *, today: datetime.date, days: int = 180) -> list
             "election": row["position__elections__name"],
             "date": row["position__elections__date"],
             "position": row["position__title"],
-            "holder": f"{row['person__preferred_name'] or row['person__first_name']} {row['person__last_name']}".strip(),
+            "holder": " ".join(
+                part
+                for part in (row["person__preferred_name"] or row["person__first_name"], row["person__last_name"])
+                if part
+            ),
         }
         for row in rows[:50]
     ]

@@ -27,9 +27,7 @@ from ..models import DigestPreference, FollowUp, Handover, ReminderSettings
 # --- by hand --------------------------------------------------------------------------
 
 
-def followup_create(
-    *, actor: User, subject: Model, title: str, due_on: datetime.date, notes: str = ""
-) -> FollowUp:
+def followup_create(*, actor: User, subject: Model, title: str, due_on: datetime.date, notes: str = "") -> FollowUp:
     """A follow-up ``actor`` writes for themselves about ``subject`` (a person, engagement,
     commitment or agreement). The caller fetched ``subject`` through an access helper."""
     with transaction.atomic():

@@ -42,6 +42,7 @@ def followup_list(request):
     if request.htmx:
         template += "#results"
     preference = DigestPreference.objects.filter(user=request.user).first()
+    digest_on = preference is None or preference.email_digest
     return render(
         request,
         template,
@@ -50,7 +51,7 @@ def followup_list(request):
             "page": page,
             "today": today,
             "snooze_until": today + datetime.timedelta(days=SNOOZE_DAYS),
-            "digest_form": DigestPreferenceForm(initial={"email_digest": preference is None or preference.email_digest}),
+            "digest_form": DigestPreferenceForm(initial={"email_digest": digest_on}),
         },
     )
 

@@ -46,9 +46,8 @@ def test_turnover_follow_ups_are_created_after_the_tenure_change_commits(
     tenure = TenureFactory()
     relationship = RelationshipFactory(person=tenure.person)
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        with transaction.atomic():
-            _end(tenure, datetime.date.today())
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        _end(tenure, datetime.date.today())
     assert not FollowUp.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,6 +7,7 @@ nothing the second time.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from engagements import demo_followups as followups_demo
 from stakeholders import demo as stakeholders_demo
 
 
@@ -16,4 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             users = stakeholders_demo.seed_users()
+            reminders = followups_demo.seed()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {len(users)} demo users."))
+        self.stdout.write(f"Reminder scan on the demo city: {reminders['total']} new follow-ups.")

@@ -10,6 +10,7 @@ import datetime
 import random
 import uuid
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -40,9 +41,13 @@ class Command(BaseCommand):
         n_positions = max(1, tenures // HOLDERS_PER_POSITION)
         n_people = max(2, tenures // 2)
         n_users = users or max(1, relationships // 50)
+        unusable = make_password(None)
         with transaction.atomic():
             owners = User.objects.bulk_create(
-                [User(username=f"{prefix}-u{i}", password="!", first_name="Staff", last_name=str(i)) for i in range(n_users)],
+                [
+                    User(username=f"{prefix}-u{i}", password=unusable, first_name="Staff", last_name=str(i))
+                    for i in range(n_users)
+                ],
                 batch_size=BATCH,
             )
             departments = Department.objects.bulk_create(
@@ -107,5 +112,6 @@ class Command(BaseCommand):
             through.objects.bulk_create(ballot, batch_size=BATCH)
         self.stdout.write(
             f"Generated {tenures} tenures ({len(holders)} current) in {n_positions} positions, {n_people} people, "
-            f"{len(links)} relationships owned by {n_users} users, {elections} elections ({len(ballot)} seats on ballots)."
+            f"{len(links)} relationships owned by {n_users} users, "
+            f"{elections} elections ({len(ballot)} seats on ballots)."
         )
