@@ -6,6 +6,7 @@ app_name = "engagements"
 
 urlpatterns = [
     path("followups/", followup_views.followup_list, name="followup_list"),
+    path("followups/count/", followup_views.followup_count, name="followup_count"),
     path("followups/<int:pk>/done/", followup_views.followup_done, name="followup_done"),
     path("followups/<int:pk>/dismiss/", followup_views.followup_dismiss, name="followup_dismiss"),
     path("followups/<int:pk>/snooze/", followup_views.followup_snooze, name="followup_snooze"),

@@ -110,6 +110,8 @@ class FollowUp(TimeStampedModel):
     def subject_url(self) -> str:
         """A link to the record the follow-up is about, when that record has a page."""
         subject = self.subject
+        if not hasattr(subject, "get_absolute_url"):
+            subject = getattr(subject, "person", None)  # a tenure: the page of the person who holds it
         get_url = getattr(subject, "get_absolute_url", None)
         if get_url is None:
             return ""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.db.models import Model, Q, QuerySet
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from stakeholders.models import Person, Relationship, Tenure, User
@@ -28,12 +30,15 @@ def followup_for_user(user: User, pk: int) -> FollowUp:
 
 def followups_inbox(user: User, *, today: datetime.date) -> QuerySet[FollowUp]:
     """The inbox: open (and woken snoozed) first, then snoozed, then closed; due soonest first."""
-    from django.db.models import Case, IntegerField, Value, When
-
     actionable = Q(status=FollowUp.Status.OPEN) | Q(status=FollowUp.Status.SNOOZED, snoozed_until__lte=today)
     return (
         followups_visible_to(user)
-        .prefetch_related("subject")
+        .prefetch_related(
+            GenericPrefetch(
+                "subject",
+                [Person.objects.all(), Tenure.objects.select_related("person", "position"), User.objects.all()],
+            )
+        )
         .annotate(
             rank=Case(
                 When(actionable, then=Value(0)),
@@ -69,8 +74,6 @@ def followup_subject_for_user(actor: User, *, model_label: str, pk: int) -> Mode
     """The record a manual follow-up is about, or 404 when ``actor`` may not see it."""
     visible = FOLLOWUP_SUBJECTS.get(model_label.lower())
     if visible is None:
-        from django.http import Http404
-
         raise Http404("No follow-ups on this kind of record.")
     return get_object_or_404(visible(actor), pk=pk)
 

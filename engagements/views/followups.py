@@ -56,6 +56,16 @@ def followup_list(request):
     )
 
 
+@login_required
+def followup_count(request):
+    """The navigation badge, loaded by htmx after the page so other pages pay no query for it."""
+    return render(
+        request,
+        "engagements/followup_list.html#count",
+        {"open_count": followup_open_count(request.user, today=timezone.localdate())},
+    )
+
+
 def _row_response(request, followup):
     """After a one-click action: the row again (htmx) plus the new count, or back to the inbox."""
     if request.htmx:

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
@@ -80,13 +82,19 @@ def test_nobody_can_act_on_someone_elses_follow_up(client, staff_user):
     assert FollowUp.objects.get(pk=other.pk).status == "open"
 
 
-def test_the_navigation_shows_the_open_count(client, staff_user):
-    """Every page's navigation carries the number of open follow-ups."""
+def test_the_navigation_loads_the_open_count(client, staff_user):
+    """The menu loads the badge with htmx; the badge is one COUNT of my open follow-ups."""
     FollowUpFactory(user=staff_user)
     FollowUpFactory(user=staff_user, status="done")
+    FollowUpFactory()
     client.force_login(staff_user)
-    content = client.get(reverse("engagements:followup_list")).content.decode()
+    page = client.get(reverse("home")).content.decode()
+    assert f'hx-get="{reverse("engagements:followup_count")}"' in page
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(reverse("engagements:followup_count")).content.decode()
     assert 'data-testid="followup-count">1</span>' in content
+    followup_queries = [q["sql"] for q in queries.captured_queries if "engagements_followup" in q["sql"]]
+    assert len(followup_queries) == 1 and "COUNT(" in followup_queries[0]
 
 
 def test_a_follow_up_can_be_added_from_a_person(client, staff_user, time_machine):
@@ -163,3 +171,18 @@ def test_saving_settings_updates_the_periodic_task(admin_user, django_capture_on
         reminder_settings_update(config=ReminderSettings.load(), scan_time=datetime.time(6, 15))
     task.refresh_from_db()
     assert (task.crontab.hour, task.crontab.minute) == ("6", "15")
+
+
+def test_the_inbox_query_count_holds_with_tenure_subjects(client, staff_user, django_assert_max_num_queries):
+    """Rule follow-ups about tenures link to the holder without a query per row."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from stakeholders.models import Tenure
+    from tests.engagements.followup_factories import TenureFactory
+
+    tenure_type = ContentType.objects.get_for_model(Tenure)
+    for _ in range(20):
+        FollowUpFactory(user=staff_user, content_type=tenure_type, object_id=TenureFactory().pk)
+    client.force_login(staff_user)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("engagements:followup_list")).status_code == 200
