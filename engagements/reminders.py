@@ -57,14 +57,20 @@ def relationship_owners(person_ids: QuerySet, today: datetime.date) -> QuerySet:
     return outgoing.union(incoming)
 
 
-#: After merge: append ``coalition``'s ally-stance owners here (see the module docstring).
+#: Rules 1–3. After merge: append ``coalition``'s ally-stance owners here (see the module docstring).
 HOLDER_RECIPIENT_SOURCES: list[RecipientSource] = [relationship_owners]
 
+#: Rule 3 only, on top of the above. After merge: append the coordinators of coalitions
+#: where the person who left was a champion or ally.
+TURNOVER_EXTRA_RECIPIENT_SOURCES: list[RecipientSource] = []
 
-def holder_recipients(person_ids: QuerySet, today: datetime.date) -> dict[int, set[int]]:
+
+def holder_recipients(
+    person_ids: QuerySet, today: datetime.date, extra: Iterable[RecipientSource] = ()
+) -> dict[int, set[int]]:
     """person id → the ids of the users who should hear about that person; one query per source."""
     recipients: dict[int, set[int]] = defaultdict(set)
-    for source in HOLDER_RECIPIENT_SOURCES:
+    for source in [*HOLDER_RECIPIENT_SOURCES, *extra]:
         for person_id, user_id in source(person_ids, today):
             recipients[person_id].add(user_id)
     return recipients
@@ -197,7 +203,7 @@ def turnover(
     )
     for row in current:  # the latest start wins
         successors[row["position_id"]] = row
-    recipients = holder_recipients(left.values("person_id"), today)
+    recipients = holder_recipients(left.values("person_id"), today, extra=TURNOVER_EXTRA_RECIPIENT_SOURCES)
     tenure_type = ContentType.objects.get_for_model(Tenure)
     for row in rows:
         successor = successors.get(row["position_id"])

@@ -143,6 +143,8 @@ def test_the_handover_page_moves_everything_in_one_step(client, admin_user):
 def test_admins_change_lead_times_and_the_scan_time(client, admin_user):
     """Saving the settings stores the lead times and moves the beat entry to the new time in city time."""
     client.force_login(admin_user)
+    page = client.get(reverse("engagements:reminder_settings")).content.decode()
+    assert 'value="180, 90, 30"' in page
     data = {
         "election_lead_days": "120, 60",
         "term_end_lead_days": 90,

@@ -5,6 +5,7 @@ import threading
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 
@@ -180,6 +181,8 @@ def test_two_scans_at_once_create_no_duplicates():
 def test_scan_query_count_is_bounded_and_constant_as_the_city_grows(db, django_assert_max_num_queries):
     """The full scan runs the same small number of queries on a city four times larger."""
     today = datetime.date(2026, 6, 1)
+    ReminderSettings.load()  # created on first use; not part of what is measured
+    ContentType.objects.get_for_model(Tenure)  # cached per process after the first lookup
     counts = []
     for size, seed in ((1, 1), (4, 2)):
         call_command(
@@ -195,3 +198,19 @@ def test_scan_query_count_is_bounded_and_constant_as_the_city_grows(db, django_a
         assert created["total"] > 0
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_turnover_can_notify_extra_recipients(db, monkeypatch):
+    """A source added to TURNOVER_EXTRA_RECIPIENT_SOURCES (coalition coordinators, after merge) is heard by rule 3."""
+    from engagements import reminders
+
+    today = datetime.date(2026, 6, 1)
+    left = TenureFactory(actual_end_date=today, end_reason="resigned")
+    coordinator = UserFactory()
+
+    def coordinators(person_ids, day):
+        return [(left.person_id, coordinator.pk)]
+
+    monkeypatch.setattr(reminders, "TURNOVER_EXTRA_RECIPIENT_SOURCES", [coordinators])
+    followups_scan_all(today=today)
+    assert FollowUp.objects.get().user == coordinator
