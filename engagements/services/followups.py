@@ -131,8 +131,11 @@ def _claim(ids: list[int], now: datetime.datetime) -> list[int]:
         return []
     table = connection.ops.quote_name(FollowUp._meta.db_table)
     with connection.cursor() as cursor:
+        # Lock in id order so two claims of overlapping rows wait for each other instead of deadlocking.
         cursor.execute(
-            f"UPDATE {table} SET emailed_at = %s WHERE id = ANY(%s) AND emailed_at IS NULL RETURNING id",  # noqa: S608  # nosec B608
+            f"UPDATE {table} SET emailed_at = %s WHERE emailed_at IS NULL AND id IN ("  # noqa: S608  # nosec B608
+            f"SELECT id FROM {table} WHERE id = ANY(%s) AND emailed_at IS NULL ORDER BY id FOR UPDATE"
+            ") RETURNING id",
             [now, ids],
         )
         return [row[0] for row in cursor.fetchall()]

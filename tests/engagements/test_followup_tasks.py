@@ -147,3 +147,33 @@ def test_a_real_worker_and_beat_deliver_a_follow_up(real_worker_and_beat):
         time.sleep(0.5)
     followup = FollowUp.objects.get()
     assert (followup.user, followup.reason) == (relationship.owner, "term_ending")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_digest_sends_at_once_email_each_follow_up_once():
+    """Two workers sending the same user's digest at the same moment: one email, each row claimed once."""
+    import threading
+
+    from django.db import connection
+
+    user = UserFactory()
+    for _ in range(3):
+        FollowUpFactory(user=user)
+    barrier = threading.Barrier(2)
+    sent = []
+
+    def send():
+        try:
+            barrier.wait(timeout=10)
+            sent.append(tasks.digest_send.apply(args=[user.pk]).get())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(sent) == [0, 3]
+    assert len(mail.outbox) == 1
