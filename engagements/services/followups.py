@@ -133,7 +133,7 @@ def _claim(ids: list[int], now: datetime.datetime) -> list[int]:
     with connection.cursor() as cursor:
         # Lock in id order so two claims of overlapping rows wait for each other instead of deadlocking.
         cursor.execute(
-            f"UPDATE {table} SET emailed_at = %s WHERE emailed_at IS NULL AND id IN ("  # noqa: S608
+            f"UPDATE {table} SET emailed_at = %s WHERE emailed_at IS NULL AND id IN ("  # noqa: S608  # nosec B608
             f"SELECT id FROM {table} WHERE id = ANY(%s) AND emailed_at IS NULL ORDER BY id FOR UPDATE"
             ") RETURNING id",
             [now, ids],
