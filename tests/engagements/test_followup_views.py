@@ -188,3 +188,14 @@ def test_the_inbox_query_count_holds_with_tenure_subjects(client, staff_user, dj
     client.force_login(staff_user)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("engagements:followup_list")).status_code == 200
+
+
+def test_a_user_turns_the_digest_off_and_on(client, staff_user):
+    """The inbox's digest switch stores the preference for the signed-in user only."""
+    from engagements.models import DigestPreference
+
+    client.force_login(staff_user)
+    client.post(reverse("engagements:digest_preference"), {})
+    assert DigestPreference.objects.get(user=staff_user).email_digest is False
+    client.post(reverse("engagements:digest_preference"), {"email_digest": "on"})
+    assert DigestPreference.objects.get(user=staff_user).email_digest is True
