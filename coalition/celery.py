@@ -18,4 +18,14 @@ app.conf.beat_schedule = {
         "task": "stakeholders.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Reminders: the scan's time is set by an admin (ReminderSettings.scan_time); beat puts
+    # this default in the database on start and engagements.receivers re-applies the admin's time.
+    "reminders-scan": {
+        "task": "engagements.tasks.reminders_scan",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "reminders-digests-send": {
+        "task": "engagements.tasks.digests_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }

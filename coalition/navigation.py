@@ -41,6 +41,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Log a session"), "engagements:log", "engagements.add_engagement"),
     NavItem(_("Engagements"), "engagements:list", "engagements.view_engagement"),
     NavItem(_("Commitments"), "engagements:commitments", "engagements.view_commitment"),
+    NavItem(_("Handover"), "engagements:handover", "engagements.add_handover"),
+    NavItem(_("Reminder settings"), "engagements:reminder_settings", "engagements.change_remindersettings"),
 ]
 
 

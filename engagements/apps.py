@@ -10,7 +10,10 @@ class EngagementsConfig(AppConfig):
     def ready(self):
         from stakeholders import panels
 
-        from . import admin_engagements  # noqa: F401  (registers the back-office pages)
+        from . import (
+            admin_engagements,  # noqa: F401  (registers the back-office pages)
+            receivers,  # noqa: F401  (connects the follow-up rules to the domain events)
+        )
 
         see = "engagements.view_engagement"
         panels.register("person", panels.Panel(_("Engagements"), "engagements:person_panel", see))

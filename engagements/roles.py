@@ -3,7 +3,7 @@
 Staff log sessions, edit their own and see all; coordinators edit all, manage
 commitments and publish; liaisons log and see the sessions they facilitated
 (no ``view_all_engagements``); admins hold everything, including the theme and
-breakdown lists.
+breakdown lists, handing over a departed user's work and tuning the reminders.
 """
 
 from stakeholders.roles import Role
@@ -22,10 +22,15 @@ _LISTS = [
     for model in ("theme", "breakdowncategory", "breakdownoption")
     for action in ("view", "add", "change", "delete")
 ]
+_REMINDERS_ADMIN = [
+    "engagements.add_handover",
+    "engagements.view_handover",
+    "engagements.change_remindersettings",
+]
 
 ROLE_PERMISSIONS = {
     Role.STAFF: [*_LOG, *_SEE_ALL],
     Role.COORDINATOR: [*_LOG, *_SEE_ALL, *_MANAGE],
-    Role.ADMIN: [*_LOG, *_SEE_ALL, *_MANAGE, *_LISTS, "engagements.delete_engagement"],
+    Role.ADMIN: [*_LOG, *_SEE_ALL, *_MANAGE, *_LISTS, *_REMINDERS_ADMIN, "engagements.delete_engagement"],
     Role.LIAISON: [*_LOG],
 }

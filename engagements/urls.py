@@ -3,6 +3,7 @@ from django.urls import path
 from .views import calendars as calendar_views
 from .views import commitments as commitment_views
 from .views import engagements as engagement_views
+from .views import followups as followup_views
 
 app_name = "engagements"
 
@@ -32,4 +33,17 @@ urlpatterns = [
     path("commitments/<int:pk>/loop-back/", commitment_views.commitment_loop_back, name="commitment_loop_back"),
     path("panels/person/<int:pk>/", engagement_views.person_panel, name="person_panel"),
     path("panels/organization/<int:pk>/", engagement_views.organization_panel, name="organization_panel"),
+    path("followups/", followup_views.followup_list, name="followup_list"),
+    path("followups/count/", followup_views.followup_count, name="followup_count"),
+    path("followups/<int:pk>/done/", followup_views.followup_done, name="followup_done"),
+    path("followups/<int:pk>/dismiss/", followup_views.followup_dismiss, name="followup_dismiss"),
+    path("followups/<int:pk>/snooze/", followup_views.followup_snooze, name="followup_snooze"),
+    path(
+        "followups/create/<str:model_label>/<int:object_pk>/",
+        followup_views.followup_create,
+        name="followup_create",
+    ),
+    path("followups/digest/", followup_views.digest_preference, name="digest_preference"),
+    path("followups/handover/", followup_views.handover, name="handover"),
+    path("followups/settings/", followup_views.reminder_settings, name="reminder_settings"),
 ]

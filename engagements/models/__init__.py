@@ -16,3 +16,4 @@ from .engagements import (  # noqa: F401
     LoopBack,
     Theme,
 )
+from .followups import DigestPreference, FollowUp, Handover, ReminderSettings  # noqa: E402,F401

@@ -1,10 +1,30 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
+
+from ..selectors.followups import followups_inbox, home_elections, home_term_ends
+
+HOME_FOLLOWUPS = 10
+HORIZON_DAYS = 180
 
 
 @require_safe
 @login_required
 def home(request):
-    """The signed-in user's home page."""
-    return render(request, "engagements/home.html", {"roles": sorted(request.user.role_names)})
+    """The signed-in user's home: open follow-ups, and elections and term ends ahead that
+    touch the people they have relationships with."""
+    today = timezone.localdate()
+    followups = followups_inbox(request.user, today=today).filter(rank=0)
+    return render(
+        request,
+        "engagements/home.html",
+        {
+            "roles": sorted(request.user.role_names),
+            "today": today,
+            "followups": followups[:HOME_FOLLOWUPS],
+            "elections": home_elections(request.user, today=today, days=HORIZON_DAYS),
+            "term_ends": home_term_ends(request.user, today=today, days=HORIZON_DAYS),
+            "horizon_days": HORIZON_DAYS,
+        },
+    )

@@ -6,14 +6,24 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stakeholders', '0009_merge_stipends'),
+        ("stakeholders", "0009_merge_stipends"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='stipendagreement',
-            trigger=pgtrigger.compiler.Trigger(name='stipend_agreement_no_overlap', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (NEW."status" = \'active\')', func="\n                    PERFORM pg_advisory_xact_lock(NEW.liaison_id::int, NEW.funding_source_id::int);\n                    IF EXISTS (\n                        SELECT 1 FROM stakeholders_stipendagreement other\n                        WHERE other.id <> NEW.id\n                          AND other.status = 'active'\n                          AND other.liaison_id = NEW.liaison_id\n                          AND other.funding_source_id = NEW.funding_source_id\n                          AND daterange(other.start_date, other.end_date, '[]')\n                              && daterange(NEW.start_date, NEW.end_date, '[]')\n                    ) THEN\n                        RAISE EXCEPTION 'stipend_agreement_no_overlap' USING ERRCODE = '23P01';\n                    END IF;\n                    RETURN NEW;\n                ", hash='3afe00ff504678834e4128c93cdb9ebf29bbc1e3', operation='INSERT OR UPDATE', pgid='pgtrigger_stipend_agreement_no_overlap_ab5a8', table='stakeholders_stipendagreement', when='BEFORE')),
+            model_name="stipendagreement",
+            trigger=pgtrigger.compiler.Trigger(
+                name="stipend_agreement_no_overlap",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (NEW.\"status\" = 'active')",
+                    func="\n                    PERFORM pg_advisory_xact_lock(NEW.liaison_id::int, NEW.funding_source_id::int);\n                    IF EXISTS (\n                        SELECT 1 FROM stakeholders_stipendagreement other\n                        WHERE other.id <> NEW.id\n                          AND other.status = 'active'\n                          AND other.liaison_id = NEW.liaison_id\n                          AND other.funding_source_id = NEW.funding_source_id\n                          AND daterange(other.start_date, other.end_date, '[]')\n                              && daterange(NEW.start_date, NEW.end_date, '[]')\n                    ) THEN\n                        RAISE EXCEPTION 'stipend_agreement_no_overlap' USING ERRCODE = '23P01';\n                    END IF;\n                    RETURN NEW;\n                ",
+                    hash="3afe00ff504678834e4128c93cdb9ebf29bbc1e3",
+                    operation="INSERT OR UPDATE",
+                    pgid="pgtrigger_stipend_agreement_no_overlap_ab5a8",
+                    table="stakeholders_stipendagreement",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from engagements import demo as engagements_demo
+from engagements import demo_followups as followups_demo
 from stakeholders import demo as stakeholders_demo
 from stakeholders import demo_government, demo_people, demo_stipends
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
             government = demo_government.seed()
             demo_stipends.seed()
             engagements_demo.seed()
+            reminders = followups_demo.seed()  # last: scans everything above
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {len(users)} demo users."))
         self.stdout.write(f"People: {people['people_created']} added; organizations: {people['organizations']}.")
         self.stdout.write(f"Government: {demo_government.demo_summary()} (created now: {government}).")
+        self.stdout.write(f"Reminder scan on the demo city: {reminders['total']} new follow-ups.")

@@ -1,0 +1,302 @@
+"""The reminder rules. A scan asks each rule for candidate follow-ups and inserts them.
+
+How a rule stays cheap and idempotent:
+
+- it reads with a fixed number of set-based queries (joins and ``IN (subquery)``,
+  never one query per row) and yields unsaved :class:`FollowUp` rows;
+- :func:`insert_followups` writes them in batches with ``INSERT ... ON CONFLICT DO
+  NOTHING`` (``bulk_create(ignore_conflicts=True)``); the unique key (user, reason,
+  subject, cycle) drops every row that already exists, so running a scan twice, or two
+  scans at once, creates each follow-up once.
+
+Extension points (for the parts of the domain that live in other modules):
+
+- ``RULES``: one function per rule, ``rule(*, today, config) -> Iterable[FollowUp]``.
+  Commitments due, agreements expiring and allies without contact add one function each.
+- ``HOLDER_RECIPIENT_SOURCES``: who hears about an office holder (rules 1–3). Each is
+  ``source(person_ids, today) -> QuerySet of (person_id, user_id)`` built on the subquery
+  ``person_ids``; ally-stance owners add one function.
+- ``HANDOVER_STEPS`` (in ``engagements.services.followups``): what moves when a user leaves.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from stakeholders.models import Relationship, Tenure, User
+from stakeholders.roles import Role
+
+from .models import FollowUp, ReminderSettings
+
+BATCH_SIZE = 5000
+TURNOVER_DUE_DAYS = 14
+STAFF_TURNOVER_DUE_DAYS = 7
+
+Rule = Callable[..., Iterable[FollowUp]]
+RecipientSource = Callable[[QuerySet, datetime.date], QuerySet]
+
+
+# --- who hears about an office holder -------------------------------------------------
+
+
+def relationship_owners(person_ids: QuerySet, today: datetime.date) -> QuerySet:
+    """(person_id, owner_id) for every current relationship with those people, either direction."""
+    current = Relationship.objects.filter(owner__is_active=True).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+    outgoing = current.filter(person_id__in=person_ids).values_list("person_id", "owner_id")
+    incoming = current.filter(other_person_id__in=person_ids).values_list("other_person_id", "owner_id")
+    return outgoing.union(incoming)
+
+
+#: Rules 1–3. After merge: append ``coalition``'s ally-stance owners here (see the module docstring).
+HOLDER_RECIPIENT_SOURCES: list[RecipientSource] = [relationship_owners]
+
+#: Rule 3 only, on top of the above. After merge: append the coordinators of coalitions
+#: where the person who left was a champion or ally.
+TURNOVER_EXTRA_RECIPIENT_SOURCES: list[RecipientSource] = []
+
+
+def holder_recipients(
+    person_ids: QuerySet, today: datetime.date, extra: Iterable[RecipientSource] = ()
+) -> dict[int, set[int]]:
+    """person id → the ids of the users who should hear about that person; one query per source."""
+    recipients: dict[int, set[int]] = defaultdict(set)
+    for source in [*HOLDER_RECIPIENT_SOURCES, *extra]:
+        for person_id, user_id in source(person_ids, today):
+            recipients[person_id].add(user_id)
+    return recipients
+
+
+def _person_name(row: dict, prefix: str = "person__") -> str:
+    first = row[f"{prefix}preferred_name"] or row[f"{prefix}first_name"]
+    return f"{first} {row[f'{prefix}last_name']}".strip()
+
+
+PERSON_FIELDS = ("person_id", "person__first_name", "person__preferred_name", "person__last_name")
+
+
+# --- rule 1: election approaching -----------------------------------------------------
+
+
+def election_approaching(*, today: datetime.date, config: ReminderSettings) -> Iterator[FollowUp]:
+    """For each position on the ballot of an election within a lead time, the people who
+    know its current holder plan outreach to the incumbent and the candidates.
+
+    One follow-up per lead time crossed: the cycle is ``"<lead>d:<election day>"``, with
+    the smallest lead time that the days left fit under (a scan 20 days out creates the
+    30-day one only). Due by the next lead time, or on election day.
+    """
+    leads = sorted(set(config.election_lead_days))
+    if not leads:
+        return
+    holders = Tenure.objects.filter(
+        actual_end_date__isnull=True,
+        start_date__lte=today,
+        position__elections__date__gte=today,
+        position__elections__date__lte=today + datetime.timedelta(days=leads[-1]),
+    )
+    rows = list(
+        holders.values("id", *PERSON_FIELDS, "position__title", "position__elections__date").order_by(
+            "position__elections__date", "id"
+        )
+    )
+    if not rows:
+        return
+    recipients = holder_recipients(holders.values("person_id"), today)
+    tenure_type = ContentType.objects.get_for_model(Tenure)
+    for row in rows:
+        users = recipients.get(row["person_id"])
+        if not users:
+            continue
+        election_day = row["position__elections__date"]
+        days_left = (election_day - today).days
+        index = next(i for i, lead in enumerate(leads) if days_left <= lead)
+        due_on = election_day - datetime.timedelta(days=leads[index - 1]) if index else election_day
+        title = _("Plan outreach: %(position)s (held by %(person)s) is on the ballot on %(date)s.") % {
+            "position": row["position__title"],
+            "person": _person_name(row),
+            "date": election_day.isoformat(),
+        }
+        for user_id in users:
+            yield FollowUp(
+                user_id=user_id,
+                reason=FollowUp.Reason.ELECTION_APPROACHING,
+                content_type=tenure_type,
+                object_id=row["id"],
+                cycle=f"{leads[index]}d:{election_day.isoformat()}",
+                title=title[:300],
+                due_on=max(due_on, today),
+            )
+
+
+# --- rule 2: term ending --------------------------------------------------------------
+
+
+def term_ending(*, today: datetime.date, config: ReminderSettings) -> Iterator[FollowUp]:
+    """A current tenure whose planned end is within the lead time: the people who know the
+    holder plan the transition. The cycle is the planned end date, so a new date is a new cycle."""
+    ending = Tenure.objects.filter(
+        actual_end_date__isnull=True,
+        planned_end_date__gte=today,
+        planned_end_date__lte=today + datetime.timedelta(days=config.term_end_lead_days),
+    )
+    rows = list(ending.values("id", *PERSON_FIELDS, "position__title", "planned_end_date").order_by("id"))
+    if not rows:
+        return
+    recipients = holder_recipients(ending.values("person_id"), today)
+    tenure_type = ContentType.objects.get_for_model(Tenure)
+    for row in rows:
+        title = _("%(person)s's term as %(position)s ends on %(date)s: plan for the transition.") % {
+            "person": _person_name(row),
+            "position": row["position__title"],
+            "date": row["planned_end_date"].isoformat(),
+        }
+        for user_id in recipients.get(row["person_id"], ()):
+            yield FollowUp(
+                user_id=user_id,
+                reason=FollowUp.Reason.TERM_ENDING,
+                content_type=tenure_type,
+                object_id=row["id"],
+                cycle=f"term-end:{row['planned_end_date'].isoformat()}",
+                title=title[:300],
+                due_on=row["planned_end_date"],
+            )
+
+
+# --- rule 3: turnover -----------------------------------------------------------------
+
+
+def turnover(
+    *, today: datetime.date, config: ReminderSettings, tenure_ids: Iterable[int] | None = None
+) -> Iterator[FollowUp]:
+    """Someone left a position: the people who knew them introduce the coalition to the
+    successor (or the acting holder). The cycle is the tenure that ended.
+
+    With ``tenure_ids`` (the prompt path, right after a tenure change commits) exactly
+    those tenures; without (the daily scan) every tenure that ended within the look-back,
+    so a change the prompt task missed is still caught.
+    """
+    if tenure_ids is not None:
+        left = Tenure.objects.filter(pk__in=list(tenure_ids))
+    else:
+        left = Tenure.objects.filter(
+            actual_end_date__gte=today - datetime.timedelta(days=config.turnover_lookback_days),
+            actual_end_date__lte=today,
+        )
+    rows = list(left.values("id", *PERSON_FIELDS, "position_id", "position__title", "actual_end_date").order_by("id"))
+    if not rows:
+        return
+    successors: dict[int, dict] = {}
+    current = (
+        Tenure.objects.filter(position_id__in=left.values("position_id"), actual_end_date__isnull=True)
+        .values("id", "position_id", *PERSON_FIELDS)
+        .order_by("position_id", "start_date", "id")
+    )
+    for row in current:  # the latest start wins
+        successors[row["position_id"]] = row
+    recipients = holder_recipients(left.values("person_id"), today, extra=TURNOVER_EXTRA_RECIPIENT_SOURCES)
+    tenure_type = ContentType.objects.get_for_model(Tenure)
+    for row in rows:
+        successor = successors.get(row["position_id"])
+        if successor is not None and successor["id"] != row["id"] and successor["person_id"] != row["person_id"]:
+            title = _("Introduce the coalition to %(successor)s, now in %(position)s after %(person)s.") % {
+                "successor": _person_name(successor),
+                "position": row["position__title"],
+                "person": _person_name(row),
+            }
+        else:
+            title = _("%(person)s left %(position)s: introduce the coalition to the successor or acting holder.") % {
+                "person": _person_name(row),
+                "position": row["position__title"],
+            }
+        ended = row["actual_end_date"] or today
+        for user_id in recipients.get(row["person_id"], ()):
+            yield FollowUp(
+                user_id=user_id,
+                reason=FollowUp.Reason.TURNOVER,
+                content_type=tenure_type,
+                object_id=row["id"],
+                cycle=f"tenure:{row['id']}",
+                title=title[:300],
+                due_on=max(ended + datetime.timedelta(days=TURNOVER_DUE_DAYS), today),
+            )
+
+
+# --- rule 4: staff turnover -----------------------------------------------------------
+
+
+def staff_turnover(
+    *, today: datetime.date, config: ReminderSettings, user_ids: Iterable[int] | None = None
+) -> Iterator[FollowUp]:
+    """A city user was deactivated: every admin is asked to hand their work over.
+
+    With ``user_ids`` (the prompt path) exactly those users when inactive; without (the
+    scan) every inactive user who still holds open work. The cycle counts the handovers
+    already done from that user, so a user who comes back and leaves again is handed over again.
+    """
+    from .services.followups import users_with_open_work
+
+    departed = User.objects.filter(is_active=False)
+    if user_ids is not None:
+        departed = departed.filter(pk__in=list(user_ids))
+    else:
+        departed = departed.filter(pk__in=users_with_open_work())
+    rows = list(
+        departed.annotate(handovers=Count("handovers_from"))
+        .values("id", "first_name", "last_name", "username", "handovers")
+        .order_by("id")
+    )
+    if not rows:
+        return
+    admin_group = Group.objects.filter(name=Role.ADMIN)
+    admins = list(User.objects.filter(is_active=True, groups__in=admin_group).values_list("id", flat=True))
+    user_type = ContentType.objects.get_for_model(User)
+    for row in rows:
+        name = f"{row['first_name']} {row['last_name']}".strip() or row["username"]
+        title = _("%(name)s has left: hand over their follow-ups and relationships to a successor.") % {"name": name}
+        for admin_id in admins:
+            if admin_id == row["id"]:
+                continue
+            yield FollowUp(
+                user_id=admin_id,
+                reason=FollowUp.Reason.STAFF_TURNOVER,
+                content_type=user_type,
+                object_id=row["id"],
+                cycle=f"handover:{row['handovers']}",
+                title=title[:300],
+                due_on=today + datetime.timedelta(days=STAFF_TURNOVER_DUE_DAYS),
+            )
+
+
+#: The rules a full scan runs, in order. After merge add: commitments_due, agreements_expiring, allies_no_contact.
+RULES: list[Rule] = [election_approaching, term_ending, turnover, staff_turnover]
+
+
+def insert_followups(followups: Iterable[FollowUp], *, batch_size: int = BATCH_SIZE) -> int:
+    """Insert in batches, skipping rows whose unique key exists. Returns how many rows were offered."""
+    offered = 0
+    iterator = iter(followups)
+    while batch := list(islice(iterator, batch_size)):
+        FollowUp.objects.bulk_create(batch, ignore_conflicts=True)
+        offered += len(batch)
+    return offered
+
+
+def count_by_reason(reasons: Iterable[str]) -> dict[str, int]:
+    """How many follow-ups exist per reason, in one query."""
+    counts = dict(
+        FollowUp.objects.filter(reason__in=list(reasons))
+        .values_list("reason")
+        .annotate(n=Count("id"))
+        .values_list("reason", "n")
+    )
+    return counts

@@ -1,0 +1,144 @@
+"""Reads for follow-ups and the home page, starting from the user who asks."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from stakeholders.models import Person, Relationship, Tenure, User
+from stakeholders.roles import Role
+
+from ..models import FollowUp, Handover
+
+
+def followups_visible_to(user: User) -> QuerySet[FollowUp]:
+    """A user sees their own follow-ups and nobody else's."""
+    if not user.is_authenticated:
+        return FollowUp.objects.none()
+    return FollowUp.objects.filter(user=user).select_related("content_type")
+
+
+def followup_for_user(user: User, pk: int) -> FollowUp:
+    """One of ``user``'s follow-ups, or 404."""
+    return get_object_or_404(followups_visible_to(user), pk=pk)
+
+
+def followups_inbox(user: User, *, today: datetime.date) -> QuerySet[FollowUp]:
+    """The inbox: open (and woken snoozed) first, then snoozed, then closed; due soonest first."""
+    actionable = Q(status=FollowUp.Status.OPEN) | Q(status=FollowUp.Status.SNOOZED, snoozed_until__lte=today)
+    return (
+        followups_visible_to(user)
+        .prefetch_related(
+            GenericPrefetch(
+                "subject",
+                [Person.objects.all(), Tenure.objects.select_related("person", "position"), User.objects.all()],
+            )
+        )
+        .annotate(
+            rank=Case(
+                When(actionable, then=Value(0)),
+                When(status=FollowUp.Status.SNOOZED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "due_on", "pk")
+    )
+
+
+def followup_open_count(user: User, *, today: datetime.date) -> int:
+    """How many follow-ups need ``user``'s attention now (one COUNT query)."""
+    return FollowUp.objects.filter(user=user).actionable(today).count()
+
+
+def _people_staff_may_see(actor: User) -> QuerySet[Person]:
+    if actor.has_role(Role.STAFF, Role.COORDINATOR, Role.ADMIN):
+        return Person.objects.all()
+    return Person.objects.none()
+
+
+#: Records a follow-up can be created from by hand: "app_label.model" → who may see which.
+#: After merge add engagements.engagement, engagements.commitment and coalition.agreement
+#: with their own ``*_visible_to`` selectors.
+FOLLOWUP_SUBJECTS: dict[str, Callable[[User], QuerySet]] = {
+    "stakeholders.person": _people_staff_may_see,
+}
+
+
+def followup_subject_for_user(actor: User, *, model_label: str, pk: int) -> Model:
+    """The record a manual follow-up is about, or 404 when ``actor`` may not see it."""
+    visible = FOLLOWUP_SUBJECTS.get(model_label.lower())
+    if visible is None:
+        raise Http404("No follow-ups on this kind of record.")
+    return get_object_or_404(visible(actor), pk=pk)
+
+
+def handovers_visible_to(actor: User) -> QuerySet[Handover]:
+    if not actor.has_perm("engagements.view_handover"):
+        return Handover.objects.none()
+    return Handover.objects.select_related("from_user", "to_user", "performed_by")
+
+
+def _my_people(user: User, today: datetime.date) -> QuerySet:
+    """Ids of the people at either end of the relationships ``user`` owns."""
+    mine = Relationship.objects.filter(owner=user).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return Person.objects.filter(
+        Q(pk__in=mine.values("person_id")) | Q(pk__in=mine.exclude(other_person=None).values("other_person_id"))
+    ).values("pk")
+
+
+def home_elections(user: User, *, today: datetime.date, days: int = 180) -> list[dict]:
+    """Elections in the next ``days`` with a seat held by someone ``user`` has a relationship with.
+
+    One query: each row is a (election, position, holder)."""
+    rows = (
+        Tenure.objects.filter(
+            actual_end_date__isnull=True,
+            person_id__in=_my_people(user, today),
+            position__elections__date__gte=today,
+            position__elections__date__lte=today + datetime.timedelta(days=days),
+        )
+        .values(
+            "position__elections__id",
+            "position__elections__name",
+            "position__elections__date",
+            "position__title",
+            "person__first_name",
+            "person__preferred_name",
+            "person__last_name",
+        )
+        .order_by("position__elections__date", "position__title")
+    )
+    return [
+        {
+            "election_id": row["position__elections__id"],
+            "election": row["position__elections__name"],
+            "date": row["position__elections__date"],
+            "position": row["position__title"],
+            "holder": " ".join(
+                part
+                for part in (row["person__preferred_name"] or row["person__first_name"], row["person__last_name"])
+                if part
+            ),
+        }
+        for row in rows[:50]
+    ]
+
+
+def home_term_ends(user: User, *, today: datetime.date, days: int = 180) -> QuerySet[Tenure]:
+    """Current tenures of people ``user`` knows whose planned end is in the next ``days``."""
+    return (
+        Tenure.objects.filter(
+            actual_end_date__isnull=True,
+            person_id__in=_my_people(user, today),
+            planned_end_date__gte=today,
+            planned_end_date__lte=today + datetime.timedelta(days=days),
+        )
+        .select_related("person", "position")
+        .order_by("planned_end_date", "pk")[:50]
+    )

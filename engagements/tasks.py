@@ -1,0 +1,39 @@
+"""Celery tasks of the engagements app: each takes ids and calls one service."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from stakeholders.models import User
+
+from .services import followups as services
+
+
+@shared_task(name="engagements.tasks.reminders_scan", soft_time_limit=240, time_limit=300)
+def reminders_scan() -> dict[str, int]:
+    """Run every reminder rule (daily, at the admin-set time). Idempotent."""
+    return services.followups_scan_all(today=timezone.localdate())
+
+
+@shared_task(name="engagements.tasks.digests_send", soft_time_limit=540, time_limit=600)
+def digests_send() -> int:
+    """Email each user the follow-ups that are new since their last digest (daily)."""
+    return services.followups_send_digests()
+
+
+@shared_task(name="engagements.tasks.digest_send", soft_time_limit=50, time_limit=60)
+def digest_send(user_id: int) -> int:
+    """Email one user their new follow-ups now. Each follow-up goes out at most once."""
+    user = User.objects.filter(pk=user_id).first()
+    return services.followups_send_digest(user=user) if user else 0
+
+
+@shared_task(name="engagements.tasks.followups_turnover", soft_time_limit=50, time_limit=60)
+def followups_turnover(tenure_id: int) -> int:
+    """Turnover follow-ups for one tenure that ended or was replaced, right after the change."""
+    return services.followups_turnover(tenure_ids=[tenure_id])
+
+
+@shared_task(name="engagements.tasks.followups_staff_turnover", soft_time_limit=50, time_limit=60)
+def followups_staff_turnover(user_id: int) -> int:
+    """Ask the admins to hand over a deactivated user's work."""
+    return services.followups_staff_turnover(user_ids=[user_id])
