@@ -174,6 +174,12 @@ class Goal(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("coalition:goal_detail", args=[self.coalition_id, self.pk])
 
+    @property
+    def latest_progress(self) -> GoalProgress | None:
+        """The most recent value (uses prefetched progress when there is some)."""
+        entries = list(self.progress.all())
+        return max(entries, key=lambda entry: entry.recorded_on) if entries else None
+
 
 class GoalProgress(TimeStampedModel):
     """The value of a goal's metric on a date."""

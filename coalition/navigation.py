@@ -29,6 +29,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Users"), "stakeholders:user_list", "stakeholders.view_user"),
     NavItem(_("Back office"), "admin:index", "stakeholders.change_user", staff_only=True),
+    NavItem(_("Coalitions"), "coalition:list", "coalition.view_coalition"),
 ]
 
 
