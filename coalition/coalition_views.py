@@ -453,7 +453,7 @@ def ally_detail(request, pk, ally_pk):
                     return redirect(ally)
                 ally.refresh_from_db()
     history = StanceChange.objects.filter(ally_stance=ally).select_related("changed_by", "from_owner", "to_owner")
-    rows, _risk = selectors.ally_rows(coalition)
+    rows, _risk, _departments = selectors.ally_rows(coalition)
     row = next((row for row in rows if row.ally.pk == ally.pk), None)
     context = _context(request, coalition, "ally_map", ally=ally, form=form, history=history, row=row, saved=saved)
     template = "coalition/ally_detail.html"

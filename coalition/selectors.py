@@ -144,6 +144,12 @@ class AllyRow:
     tenure: Tenure | None = None  # the current tenure, or the last one when none is current
     is_former: bool = False
     flags: list[RiskFlag] = field(default_factory=list)
+    url: str = ""
+    # Display strings, computed once so that a map of hundreds renders fast.
+    name: str = ""
+    owner_name: str = ""
+    last_contact: str = ""
+    influence_label: str = ""
 
     @property
     def person(self) -> Person:
@@ -153,9 +159,7 @@ class AllyRow:
     def position(self) -> Position | None:
         return self.tenure.position if self.tenure else None
 
-    @property
-    def department(self) -> Department | None:
-        return self.tenure.position.department if self.tenure else None
+    department: Department | None = None
 
     @property
     def at_risk(self) -> bool:
@@ -188,6 +192,34 @@ class AllyMap:
         return sum(1 for row in self.allies if row.at_risk)
 
 
+ALLY_FIELDS = (
+    "pk",
+    "coalition_id",
+    "stance",
+    "influence",
+    "person__id",
+    "person__first_name",
+    "person__preferred_name",
+    "person__last_name",
+    "person__last_contact_on",
+    "owner__id",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
+TENURE_FIELDS = (
+    "pk",
+    "person_id",
+    "position_id",
+    "start_date",
+    "planned_end_date",
+    "actual_end_date",
+    "position__id",
+    "position__title",
+    "position__department_id",
+)
+
+
 def _pick_tenure(tenures: list[Tenure]) -> tuple[Tenure | None, bool]:
     current = [tenure for tenure in tenures if tenure.actual_end_date is None]
     if current:
@@ -209,18 +241,35 @@ def ally_rows(coalition: Coalition, *, today: datetime.date | None = None, risk:
     stances = list(
         AllyStance.objects.filter(coalition=coalition)
         .select_related("person", "owner")
+        .only(*ALLY_FIELDS)
         .prefetch_related(
             Prefetch(
                 "person__tenures",
-                queryset=Tenure.objects.select_related("position__department"),
+                queryset=Tenure.objects.select_related("position").only(*TENURE_FIELDS),
                 to_attr="all_tenures",
             )
         )
     )
+    departments = {department.pk: department for department in Department.objects.only("pk", "name", "parent_id")}
+    url_pattern = reverse("coalition:ally_detail", args=[coalition.pk, 0])
+    influence_labels = dict(Influence.choices)
     rows = []
     for ally in stances:
         tenure, is_former = _pick_tenure(ally.person.all_tenures)
-        rows.append(AllyRow(ally=ally, tenure=tenure, is_former=is_former))
+        last_contact = ally.person.last_contact_on
+        rows.append(
+            AllyRow(
+                ally=ally,
+                tenure=tenure,
+                is_former=is_former,
+                url=_fill(url_pattern, ally.pk, ""),
+                department=departments[tenure.position.department_id] if tenure else None,
+                name=ally.person.display_name,
+                owner_name=str(ally.owner) if ally.owner else "",
+                last_contact=last_contact.isoformat() if last_contact else "",
+                influence_label=str(influence_labels[ally.influence]),
+            )
+        )
 
     current_positions = {row.tenure.position_id for row in rows if row.tenure and not row.is_former}
     former_positions = {row.tenure.position_id for row in rows if row.is_former}
@@ -242,7 +291,7 @@ def ally_rows(coalition: Coalition, *, today: datetime.date | None = None, risk:
     term_end = today + datetime.timedelta(days=risk.term_end_window_days)
     for row in rows:
         row.flags = _risk_flags(row, today, term_end, risk, ballots, holders, people_with_stance)
-    return rows, risk
+    return rows, risk, departments
 
 
 def _risk_flags(row, today, term_end, risk, ballots, holders, people_with_stance) -> list[RiskFlag]:
@@ -305,11 +354,10 @@ def ally_map(
 ) -> AllyMap:
     """The ally map: departments (nested, grouped under their top department) by stance."""
     today = today or timezone.localdate()
-    rows, risk = ally_rows(coalition, today=today)
+    rows, risk, departments = ally_rows(coalition, today=today)
     shown = [row for row in rows if row.at_risk] if only_at_risk else rows
     stance_index = {value: index for index, value in enumerate(Stance.values)}
 
-    departments = {department.pk: department for department in Department.objects.only("pk", "name", "parent_id")}
     children: dict[int | None, list[Department]] = defaultdict(list)
     for department in departments.values():
         children[department.parent_id].append(department)

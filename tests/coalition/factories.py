@@ -52,6 +52,7 @@ class TenureFactory(factory.django.DjangoModelFactory):
 class ElectionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Election
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Riverton election {n}")
     jurisdiction = "Riverton"

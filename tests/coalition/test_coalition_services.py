@@ -9,10 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 
 from coalition import services
-from coalition.models import Membership, MemberResource, RiskSettings, StanceChange
+from coalition.models import MemberResource, Membership, RiskSettings, StanceChange
 from tests.coalition.factories import (
     CoalitionFactory,
-    GoalFactory,
     MembershipFactory,
     OrganizationFactory,
     PersonFactory,
@@ -92,7 +91,11 @@ def test_goal_progress_is_dated_once_per_day_and_not_in_the_future(time_machine)
     """Progress values are decimals on past dates, one per goal and day."""
     time_machine.move_to(datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.UTC))
     goal = services.goal_create(
-        coalition=CoalitionFactory(), metric="Crossing guards", unit="guards", baseline=Decimal("4"), target=Decimal("20")
+        coalition=CoalitionFactory(),
+        metric="Crossing guards",
+        unit="guards",
+        baseline=Decimal("4"),
+        target=Decimal("20"),
     )
     services.goal_progress_record(goal=goal, value=Decimal("7.5"), recorded_on=datetime.date(2026, 4, 1))
     with pytest.raises(ValidationError) as duplicate:
@@ -118,7 +121,11 @@ def test_working_group_spans_departments_and_people():
     parks, transit = DepartmentFactory(), DepartmentFactory()
     person = PersonFactory()
     group = services.working_group_create(
-        coalition=CoalitionFactory(), name="Green corridors", purpose="Shade", departments=[parks, transit], people=[person]
+        coalition=CoalitionFactory(),
+        name="Green corridors",
+        purpose="Shade",
+        departments=[parks, transit],
+        people=[person],
     )
     assert set(group.departments.all()) == {parks, transit}
     assert list(group.people.all()) == [person]
