@@ -7,6 +7,7 @@ nothing the second time.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from coalition import demo as coalition_demo
 from stakeholders import demo as stakeholders_demo
 
 
@@ -16,4 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             users = stakeholders_demo.seed_users()
+            coalitions = coalition_demo.seed()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {len(users)} demo users."))
+        self.stdout.write(self.style.SUCCESS(f"Demo coalitions: {len(coalitions)}."))
