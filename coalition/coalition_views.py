@@ -337,8 +337,10 @@ def ally_map(request, pk):
     started = time.perf_counter()
     coalition = _stances_coalition(request, pk)
     only_at_risk = request.GET.get("at_risk") == "1"
-    the_map = selectors.ally_map(coalition, only_at_risk=only_at_risk)
-    context = _context(request, coalition, "ally_map", map=the_map, only_at_risk=only_at_risk)
+    owner = request.GET.get("owner", "")
+    owner_id = int(owner) if owner.isdigit() else None
+    the_map = selectors.ally_map(coalition, only_at_risk=only_at_risk, owner_id=owner_id)
+    context = _context(request, coalition, "ally_map", map=the_map, only_at_risk=only_at_risk, owner_id=owner_id)
     template = "coalition/ally_map.html"
     if request.htmx and request.htmx.target == "ally-matrix":
         template += "#matrix"

@@ -350,12 +350,18 @@ def ally_map(
     coalition: Coalition,
     *,
     only_at_risk: bool = False,
+    owner_id: int | None = None,
     today: datetime.date | None = None,
 ) -> AllyMap:
-    """The ally map: departments (nested, grouped under their top department) by stance."""
+    """The ally map: departments (nested, grouped under their top department) by stance.
+
+    ``only_at_risk`` keeps the allies with a continuity risk flag; ``owner_id``
+    those whose relationship that staff user owns."""
     today = today or timezone.localdate()
     rows, risk, departments = ally_rows(coalition, today=today)
     shown = [row for row in rows if row.at_risk] if only_at_risk else rows
+    if owner_id is not None:
+        shown = [row for row in shown if row.ally.owner_id == owner_id]
     stance_index = {value: index for index, value in enumerate(Stance.values)}
 
     children: dict[int | None, list[Department]] = defaultdict(list)
@@ -428,13 +434,13 @@ def ally_graph(coalition: Coalition) -> dict:
     (types ``c`` coalition, ``p`` person, ``o`` organization, ``s`` staff; people
     also carry ``s`` stance and ``f`` influence), ``e`` edges ``[source, target,
     kind]`` (``own`` owns the relationship, ``m`` membership, ``r`` relationship).
+    A staff node opens the ally map of the allies that person owns.
     Four queries, whatever the size.
     """
     members_url = reverse("coalition:members", args=[coalition.pk])
     ally_pattern = _url_pattern("coalition:ally_detail", coalition.pk)
     person_pattern = _url_pattern("stakeholders:person_detail")
     org_pattern = _url_pattern("stakeholders:organization_detail")
-    staff_pattern = _url_pattern("stakeholders:user_edit")
     ally_map_url = reverse("coalition:ally_map", args=[coalition.pk])
 
     coalition_id = "c"
@@ -475,7 +481,7 @@ def ally_graph(coalition: Coalition) -> dict:
                         "i": f"s{owner_id}",
                         "l": f"{owner_first} {owner_last}".strip() or username,
                         "t": "s",
-                        "u": _fill(staff_pattern, owner_id, ally_map_url),
+                        "u": f"{ally_map_url}?owner={owner_id}",
                     }
                 )
             edges.append([f"s{owner_id}", f"p{person_id}", "own"])

@@ -244,6 +244,17 @@ def test_ally_map_filters_to_allies_at_risk(client, coordinator_user, coalitions
     assert 'id="ally-graph"' not in partial
 
 
+def test_ally_map_filters_to_one_owner(client, coordinator_user, coalitions):
+    """The owner filter (where a staff node of the graph leads) lists only that owner's relationships."""
+    mine = coalitions[0]
+    AllyStanceFactory(coalition=mine, person__last_name="Owned", owner=coordinator_user)
+    AllyStanceFactory(coalition=mine, person__last_name="Unowned")
+    client.force_login(coordinator_user)
+    response = client.get(reverse("coalition:ally_map", args=[mine.pk]), {"owner": coordinator_user.pk})
+    matrix = response.content.decode().split('data-testid="ally-matrix"')[1].split("</table>")[0]
+    assert "Owned" in matrix and "Unowned" not in matrix
+
+
 def test_coordinator_adds_an_ally(client, coordinator_user, coalitions):
     """Adding an ally records their stance with a first history row."""
     person = PersonFactory()

@@ -49,6 +49,7 @@ def test_graph_has_allies_members_owners_and_their_edges(client, coordinator_use
         "u": reverse("coalition:ally_detail", args=[coalition.pk, champion.pk]),
     }
     assert nodes[f"s{owner.pk}"]["l"] == "Olu Banks"
+    assert nodes[f"s{owner.pk}"]["u"] == reverse("coalition:ally_map", args=[coalition.pk]) + f"?owner={owner.pk}"
     assert nodes[f"o{member.organization_id}"]["l"] == "Riverton Food Bank"
     assert nodes["c"]["u"] == coalition.get_absolute_url()
     assert all(node["u"] for node in data["n"])
