@@ -192,7 +192,7 @@ def test_ally_map_page_runs_a_fixed_number_of_queries(
     client.force_login(coordinator_user)
     url = reverse("coalition:ally_map", args=[coalition.pk])
 
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(20):
         response = client.get(url)
 
     assert response.status_code == 200
