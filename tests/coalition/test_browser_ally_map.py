@@ -51,3 +51,24 @@ def test_coordinator_filters_to_at_risk_allies_and_opens_one_from_the_graph(page
     expect(page.get_by_test_id("ally-name")).to_have_text(risky.person.display_name)
     expect(page.get_by_test_id("stance-history")).to_be_visible()
     assert csp_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_changes_a_stance_from_the_map(page, live_server):
+    """The stance editor opens on the map, saves with history, and the matrix moves the ally to the new column."""
+    coordinator = UserFactory(roles=["Coordinator"])
+    coalition = CoalitionFactory(coordinators=[coordinator])
+    ally = AllyStanceFactory(coalition=coalition, stance="skeptic", person__last_name="Turning")
+    log_in(page, live_server, coordinator.username)
+    page.goto(f"{live_server.url}/coalitions/{coalition.pk}/allies/")
+
+    page.get_by_role("link", name=f"Edit stance {ally.person.display_name}").click()
+    editor = page.get_by_test_id("stance-editor")
+    editor.get_by_label("Stance").select_option("champion")
+    editor.get_by_label("Why it changed").fill("Toured the site")
+    editor.get_by_role("button", name="Save stance").click()
+
+    expect(page.get_by_test_id("stance-editor")).to_contain_text("Stance saved.")
+    expect(page.get_by_test_id("stance-history")).to_contain_text("Skeptic → Champion")
+    champion_column = page.locator("[data-testid=ally-matrix] tbody tr td:nth-child(2)")
+    expect(champion_column.get_by_role("link", name=ally.person.display_name, exact=True)).to_be_visible()
