@@ -15,8 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stakeholders.models import Organization, Person
-
 from . import selectors, services
 from .filters import CoalitionFilter
 from .forms import (
@@ -487,13 +485,11 @@ def risk_settings(request):
 
 @login_required
 def organization_panel(request, pk):
-    organization = get_object_or_404(Organization, pk=pk)
-    memberships = selectors.organization_coalitions(request.user, organization)
+    memberships = selectors.organization_coalitions(request.user, organization_id=pk)
     return render(request, "coalition/organization_panel.html", {"memberships": memberships})
 
 
 @login_required
 def person_panel(request, pk):
-    person = get_object_or_404(Person, pk=pk)
-    memberships, stances = selectors.person_coalitions(request.user, person)
+    memberships, stances = selectors.person_coalitions(request.user, person_id=pk)
     return render(request, "coalition/person_panel.html", {"memberships": memberships, "stances": stances})

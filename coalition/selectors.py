@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stakeholders.models import Department, Election, Organization, Person, Position, Relationship, Tenure, User
+from stakeholders.models import Department, Election, Person, Position, Relationship, Tenure, User
 
 from .models import (
     AllyStance,
@@ -540,27 +540,27 @@ def ally_graph(coalition: Coalition) -> dict:
 # --- Panels on stakeholder pages ---------------------------------------------------
 
 
-def organization_coalitions(user: User, organization: Organization) -> list[Membership]:
-    """The memberships of ``organization`` in coalitions ``user`` may see."""
+def organization_coalitions(user: User, *, organization_id: int) -> list[Membership]:
+    """The memberships of an organization in coalitions ``user`` may see (nothing else of it is read)."""
     return list(
-        Membership.objects.filter(organization=organization, coalition__in=coalitions_visible_to(user))
+        Membership.objects.filter(organization_id=organization_id, coalition__in=coalitions_visible_to(user))
         .select_related("coalition")
         .order_by("left_on", "coalition__name")
     )
 
 
-def person_coalitions(user: User, person: Person) -> tuple[list[Membership], list[AllyStance]]:
+def person_coalitions(user: User, *, person_id: int) -> tuple[list[Membership], list[AllyStance]]:
     """A person's memberships and (for users who may see them) stances, in visible coalitions."""
     visible = coalitions_visible_to(user)
     memberships = list(
-        Membership.objects.filter(person=person, coalition__in=visible)
+        Membership.objects.filter(person_id=person_id, coalition__in=visible)
         .select_related("coalition")
         .order_by("left_on", "coalition__name")
     )
     stances: list[AllyStance] = []
     if can_view_stances(user):
         stances = list(
-            AllyStance.objects.filter(person=person, coalition__in=visible)
+            AllyStance.objects.filter(person_id=person_id, coalition__in=visible)
             .select_related("coalition", "owner")
             .order_by("coalition__name")
         )

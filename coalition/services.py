@@ -29,8 +29,6 @@ from .models import (
     WorkingGroup,
 )
 
-COALITION_FIELDS = ("name", "mission_what", "mission_why", "mission_measure", "status", "start_date")
-
 
 def coalition_create(
     *,
@@ -58,16 +56,35 @@ def coalition_create(
     return coalition
 
 
-def coalition_update(*, coalition: Coalition, coordinators: Iterable[User] | None = None, **fields) -> Coalition:
-    """Change a coalition's charter fields (and, when given, its coordinators)."""
-    unknown = set(fields) - set(COALITION_FIELDS)
-    if unknown:
-        raise TypeError(f"coalition_update got unknown fields: {sorted(unknown)}")
+_UNCHANGED = object()
+
+
+def coalition_update(
+    *,
+    coalition: Coalition,
+    name: str | object = _UNCHANGED,
+    mission_what: str | object = _UNCHANGED,
+    mission_why: str | object = _UNCHANGED,
+    mission_measure: str | object = _UNCHANGED,
+    status: str | object = _UNCHANGED,
+    start_date: datetime.date | None | object = _UNCHANGED,
+    coordinators: Iterable[User] | None = None,
+) -> Coalition:
+    """Change the charter fields that are given (and, when given, the coordinators)."""
+    given = {
+        "name": name,
+        "mission_what": mission_what,
+        "mission_why": mission_why,
+        "mission_measure": mission_measure,
+        "status": status,
+        "start_date": start_date,
+    }
+    changed = {field: value for field, value in given.items() if value is not _UNCHANGED}
     with transaction.atomic():
-        for field, value in fields.items():
+        for field, value in changed.items():
             setattr(coalition, field, value)
         coalition.full_clean()
-        coalition.save(update_fields=[*fields, "updated_at"])
+        coalition.save(update_fields=[*changed, "updated_at"])
         if coordinators is not None:
             coalition.coordinators.set(list(coordinators))
     return coalition
