@@ -6,3 +6,9 @@ class CoalitionConfig(AppConfig):
     name = "coalition"
     verbose_name = _("Coalitions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from stakeholders import panels
+
+        panels.register("organization", panels.Panel(_("Coalitions"), "coalition:organization_panel"))
+        panels.register("person", panels.Panel(_("Coalitions and stances"), "coalition:person_panel"))

@@ -43,6 +43,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Commitments"), "engagements:commitments", "engagements.view_commitment"),
     NavItem(_("Handover"), "engagements:handover", "engagements.add_handover"),
     NavItem(_("Reminder settings"), "engagements:reminder_settings", "engagements.change_remindersettings"),
+    NavItem(_("Coalitions"), "coalition:list", "coalition.view_coalition"),
 ]
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("stakeholders.urls")),
     path("engagements/", include("engagements.urls")),
+    path("coalitions/", include("coalition.coalition_urls")),
     path("backoffice/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),

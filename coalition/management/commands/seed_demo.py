@@ -7,6 +7,7 @@ nothing the second time.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from coalition import demo as coalition_demo
 from engagements import demo as engagements_demo
 from engagements import demo_followups as followups_demo
 from stakeholders import demo as stakeholders_demo
@@ -22,9 +23,11 @@ class Command(BaseCommand):
             people = demo_people.seed()
             government = demo_government.seed()
             demo_stipends.seed()
+            coalitions = coalition_demo.seed()
             engagements_demo.seed()
             reminders = followups_demo.seed()  # last: scans everything above
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {len(users)} demo users."))
         self.stdout.write(f"People: {people['people_created']} added; organizations: {people['organizations']}.")
         self.stdout.write(f"Government: {demo_government.demo_summary()} (created now: {government}).")
+        self.stdout.write(f"Coalitions: {len(coalitions)}.")
         self.stdout.write(f"Reminder scan on the demo city: {reminders['total']} new follow-ups.")

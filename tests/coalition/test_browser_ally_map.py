@@ -1,0 +1,74 @@
+"""Browser: a coordinator works the ally map."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import log_in
+from tests.coalition.factories import AllyStanceFactory, CoalitionFactory, PositionFactory, TenureFactory
+from tests.stakeholders.factories import UserFactory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_filters_to_at_risk_allies_and_opens_one_from_the_graph(page, live_server):
+    """The coordinator opens the ally map, shows only allies at risk, then opens an ally's record from the graph."""
+    # given: one ally safe, one whose term ends soon
+    coordinator = UserFactory(roles=["Coordinator"])
+    coalition = CoalitionFactory(name="Safe Routes", coordinators=[coordinator])
+    today = datetime.date.today()
+    safe = AllyStanceFactory(coalition=coalition, stance="champion", person__last_name="Steady")
+    TenureFactory(person=safe.person, position=PositionFactory(title="Parks Director"))
+    risky = AllyStanceFactory(coalition=coalition, stance="ally", person__last_name="Leaving", owner=coordinator)
+    TenureFactory(
+        person=risky.person,
+        position=PositionFactory(title="Council Member, District 2"),
+        planned_end_date=today + datetime.timedelta(days=30),
+    )
+    csp_errors = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and csp_errors.append(message.text))
+
+    # when: the coordinator opens the map and filters to allies at risk
+    log_in(page, live_server, coordinator.username)
+    page.goto(f"{live_server.url}/coalitions/{coalition.pk}/allies/")
+    matrix = page.get_by_test_id("ally-matrix")
+    expect(matrix.get_by_role("link", name=risky.person.display_name, exact=True)).to_be_visible()
+    expect(matrix.get_by_role("link", name=safe.person.display_name, exact=True)).to_be_visible()
+    page.get_by_label("Only allies at risk").check()
+
+    # then: only the ally at risk is listed, with the reason
+    expect(page.get_by_test_id("ally-matrix").get_by_role("link", name=safe.person.display_name)).to_have_count(0)
+    expect(page.get_by_test_id("ally-matrix")).to_contain_text("Planned term end on")
+    assert "at_risk=1" in page.url
+
+    # when: they select the ally's node in the network graph
+    expect(page.locator("#ally-graph[data-ready='true']")).to_have_count(1)
+    assert page.evaluate("() => window.allyGraph.nodes().length") == 4  # coalition, two allies, the owner
+    page.evaluate(f"() => window.allyGraph.getElementById('p{risky.person_id}').emit('tap')")
+
+    # then: the ally's record opens, with the stance history
+    page.wait_for_url(f"**/coalitions/{coalition.pk}/allies/{risky.pk}/")
+    expect(page.get_by_test_id("ally-name")).to_have_text(risky.person.display_name)
+    expect(page.get_by_test_id("stance-history")).to_be_visible()
+    assert csp_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_changes_a_stance_from_the_map(page, live_server):
+    """The stance editor opens on the map, saves with history, and the matrix moves the ally to the new column."""
+    coordinator = UserFactory(roles=["Coordinator"])
+    coalition = CoalitionFactory(coordinators=[coordinator])
+    ally = AllyStanceFactory(coalition=coalition, stance="skeptic", person__last_name="Turning")
+    log_in(page, live_server, coordinator.username)
+    page.goto(f"{live_server.url}/coalitions/{coalition.pk}/allies/")
+
+    page.get_by_role("link", name=f"Edit stance {ally.person.display_name}").click()
+    editor = page.get_by_test_id("stance-editor")
+    editor.get_by_label("Stance").select_option("champion")
+    editor.get_by_label("Why it changed").fill("Toured the site")
+    editor.get_by_role("button", name="Save stance").click()
+
+    expect(page.get_by_test_id("stance-editor")).to_contain_text("Stance saved.")
+    expect(page.get_by_test_id("stance-history")).to_contain_text("Skeptic → Champion")
+    champion_column = page.locator("[data-testid=ally-matrix] tbody tr td:nth-child(2)")
+    expect(champion_column.get_by_role("link", name=ally.person.display_name, exact=True)).to_be_visible()
