@@ -327,10 +327,14 @@ def measure_page(port: int, page: page_table.Page, cursor, credentials: Credenti
         for _ in range(warmup):
             request_page(client, page, path, data)
         latencies, queries, db_ms, sizes = [], [], [], []
-        statuses: Counter[int] = Counter()
+        statuses: Counter[str] = Counter()
         for _ in range(requests):
-            response = request_page(client, page, path, data)
-            statuses[response.status] += 1
+            try:
+                response = request_page(client, page, path, data)
+            except (http.client.HTTPException, OSError) as error:
+                statuses[type(error).__name__] += 1
+                continue
+            statuses[str(response.status)] += 1
             latencies.append(response.elapsed_ms)
             sizes.append(len(response.body))
             if "x-query-count" in response.headers:
@@ -338,6 +342,8 @@ def measure_page(port: int, page: page_table.Page, cursor, credentials: Credenti
                 db_ms.append(float(response.headers["x-db-time-ms"]))
     finally:
         client.close()
+    if not latencies:
+        return {**base, "path": path, "skipped": f"every request failed: {dict(statuses)}"}
     floor = measure_floor(cursor, page.floor, params, requests)
     latency = summarize(latencies)
     return {
@@ -346,8 +352,8 @@ def measure_page(port: int, page: page_table.Page, cursor, credentials: Credenti
         "skipped": None,
         "requests": requests,
         "expected_status": page.expect,
-        "status_codes": {str(code): count for code, count in sorted(statuses.items())},
-        "errors": sum(count for code, count in statuses.items() if code != page.expect),
+        "status_codes": dict(sorted(statuses.items())),
+        "errors": sum(count for code, count in statuses.items() if code != str(page.expect)),
         "latency_ms": latency,
         "queries": summarize(queries) if queries else None,
         "db_ms": summarize(db_ms) if db_ms else None,
@@ -600,7 +606,7 @@ def run(args: argparse.Namespace) -> dict:
             "commit": git_commit(),
             "requests": args.requests,
             "warmup": args.warmup,
-            "workers": args.workers,
+            "server": f"gunicorn sync worker, {args.workers} workers x 1 thread (closes the connection per response)",
             "cpus": os.cpu_count(),
             "loadavg": " ".join(f"{value:.2f}" for value in os.getloadavg()),
             "python": platform.python_version(),

@@ -185,8 +185,19 @@ def test_a_short_real_run_under_gunicorn(tmp_path, monkeypatch, capsys):
             return super().__enter__()
 
     monkeypatch.setattr(harness, "Server", RecordingServer)
+    # A POST row: an invalid new-user form re-renders with 200, which it only can if the CSRF token was accepted.
+    post_row = pages.Page(
+        name="user_create_invalid",
+        kind="submit",
+        path="/users/create/",
+        method="POST",
+        data={"username": "", "email": "not-an-email"},
+        floor="SELECT 1",
+    )
+    monkeypatch.setattr(pages, "PAGES", [*pages.PAGES, post_row])
     out = tmp_path / "run.json"
-    argv = ["--database-url", _database_url(), "--pages", "user_list,login_page", "--requests", "5", "--warmup", "1"]
+    argv = ["--database-url", _database_url(), "--pages", "user_list,login_page,user_create_invalid"]
+    argv += ["--requests", "5", "--warmup", "1"]
     argv += ["--workers", "1"]
     argv += ["--load-pages", "login_page", "--clients", "2", "--duration", "1", "--json", str(out)]
     argv += ["--username", "bench-admin", "--password", "bench-password"]
@@ -201,7 +212,38 @@ def test_a_short_real_run_under_gunicorn(tmp_path, monkeypatch, capsys):
     assert users["floor"]["rows"] == 1 and users["floor_ratio"] > 0
     assert users["bytes"]["min"] > 1000
     assert by_name["login_page"]["status_codes"] == {"200": 5}
+    assert by_name["user_create_invalid"]["status_codes"] == {"200": 5}
+    assert by_name["user_create_invalid"]["method"] == "POST"
     (load,) = result["load"]
     assert load["page"] == "login_page" and load["clients"] == 2 and load["errors"] == 0 and load["requests"] > 0
     printed = capsys.readouterr().out
     assert "user_list" in printed and "req/s" in printed and str(out) in printed
+
+
+@pytest.mark.django_db
+def test_ctrl_c_stops_gunicorn(monkeypatch, tmp_path, capsys):
+    """Ctrl-C (KeyboardInterrupt) during the run makes main() return 130 with gunicorn stopped and no JSON written."""
+    servers = []
+
+    def interrupted(server):
+        servers.append(server)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(harness.Server, "wait_healthy", interrupted)
+    out = tmp_path / "never.json"
+    argv = [
+        "--database-url",
+        _database_url(),
+        "--pages",
+        "login_page",
+        "--no-load",
+        "--workers",
+        "1",
+        "--json",
+        str(out),
+    ]
+    assert harness.main(argv) == 130
+    (server,) = servers
+    assert server.process.poll() is not None
+    assert not out.exists()
+    assert "interrupted" in capsys.readouterr().err
