@@ -96,6 +96,10 @@ MIDDLEWARE = [
     # django-axes must come last: it inspects the response of the login view.
     "axes.middleware.AxesMiddleware",
 ]
+# Benchmark harness only (benchmarks/harness.py): SQL count and time in response headers.
+BENCHMARK_HEADERS = env.bool("BENCHMARK_HEADERS", default=False)
+if BENCHMARK_HEADERS:
+    MIDDLEWARE.insert(0, "coalition.middleware_benchmark.QueryCountHeaderMiddleware")
 
 ROOT_URLCONF = "coalition.urls"
 WSGI_APPLICATION = "coalition.wsgi.application"

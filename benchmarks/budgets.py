@@ -1,0 +1,86 @@
+"""The performance budgets of issue 9, checked against a harness result.
+
+The budgets hold for the large city on a 2-core machine, one client at a time:
+
+- every list, detail or other HTML page: p95 <= 60 ms; the ally map <= 150 ms;
+  search <= 100 ms; the quick log submit <= 200 ms; the ally graph JSON <= 300 ms
+  and under 1 MB (limits per ``Page.kind``, see benchmarks/pages.py);
+- list, detail and search pages: median page time <= 10x the median floor (the
+  same rows through psycopg2 plus escaping them into minimal HTML);
+- under 4 concurrent clients the people list serves >= 60 requests per second;
+  no load run may have an error;
+- ``--compare``: each page's p95 on the large city <= 1.5x its p95 on the demo city.
+
+Standard library only. ``check(result)`` and ``compare(large, demo)`` return a
+list of human-readable breaches; empty means every budget holds.
+"""
+
+from __future__ import annotations
+
+P95_MS_BY_KIND = {
+    "list": 60.0,
+    "detail": 60.0,
+    "page": 60.0,
+    "search": 100.0,
+    "map": 150.0,
+    "submit": 200.0,
+    "json": 300.0,
+}
+MAX_BYTES_BY_KIND = {"json": 1_000_000}
+FLOOR_RATIO_MAX = 10.0
+FLOOR_RATIO_KINDS = frozenset({"list", "detail", "search"})
+# (page name, concurrent clients) -> minimum requests per second.
+MIN_RPS = {("people_list", 4): 60.0}
+SCALE_RATIO_MAX = 1.5
+
+
+def p95_budget_ms(kind: str) -> float | None:
+    return P95_MS_BY_KIND.get(kind)
+
+
+def check(result: dict) -> list[str]:
+    """Breaches of the single-client, size, floor and load budgets in one harness result."""
+    breaches: list[str] = []
+    for page in result.get("pages", []):
+        name, kind = page["name"], page["kind"]
+        if page.get("skipped"):
+            breaches.append(f"{name}: not measured ({page['skipped']})")
+            continue
+        if page.get("errors"):
+            breaches.append(f"{name}: {page['errors']} of {page['requests']} requests failed {page['status_codes']}")
+        p95 = page["latency_ms"]["p95"]
+        limit = p95_budget_ms(kind)
+        if limit is not None and p95 > limit:
+            breaches.append(f"{name}: p95 {p95:.1f} ms > {limit:.0f} ms ({kind} budget)")
+        max_bytes = MAX_BYTES_BY_KIND.get(kind)
+        size = page["bytes"]["max"]
+        if max_bytes is not None and size >= max_bytes:
+            breaches.append(f"{name}: {size} bytes >= {max_bytes} bytes ({kind} budget)")
+        ratio = page.get("floor_ratio")
+        if kind in FLOOR_RATIO_KINDS and ratio is not None and ratio > FLOOR_RATIO_MAX:
+            breaches.append(f"{name}: page is {ratio:.1f}x its floor > {FLOOR_RATIO_MAX:.0f}x")
+    for run in result.get("load", []):
+        label = f"{run['page']} at {run['clients']} clients"
+        if run.get("errors"):
+            breaches.append(f"{label}: {run['errors']} errors under load")
+        minimum = MIN_RPS.get((run["page"], run["clients"]))
+        if minimum is not None and run["rps"] < minimum:
+            breaches.append(f"{label}: {run['rps']:.1f} requests/s < {minimum:.0f}")
+    return breaches
+
+
+def compare(large: dict, demo: dict) -> list[str]:
+    """Pages whose p95 in ``large`` is more than 1.5x their p95 in ``demo`` (pages measured in both)."""
+    demo_p95 = {page["name"]: page["latency_ms"]["p95"] for page in demo.get("pages", []) if not page.get("skipped")}
+    breaches = []
+    for page in large.get("pages", []):
+        base = demo_p95.get(page["name"])
+        if page.get("skipped") or not base:
+            continue
+        p95 = page["latency_ms"]["p95"]
+        if p95 > SCALE_RATIO_MAX * base:
+            breaches.append(
+                f"{page['name']}: p95 {p95:.1f} ms is {p95 / base:.2f}x the baseline's {base:.1f} ms"
+                f" > {SCALE_RATIO_MAX}x"
+            )
+    return breaches

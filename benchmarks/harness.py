@@ -1,0 +1,677 @@
+"""Benchmark Coalition's pages under gunicorn against a chosen database.
+
+    .venv/bin/python benchmarks/harness.py --database-url postgres://postgres@127.0.0.1:5432/coalition
+
+For each row of the page table (benchmarks/pages.py) it signs in as the row's
+role, makes ``--warmup`` unmeasured requests and then ``--requests`` sequential
+ones over one keep-alive connection, and reports median and p95 latency, SQL
+queries per request (the ``X-Query-Count`` header that
+coalition/middleware_benchmark.py adds when ``BENCHMARK_HEADERS=1``) and the
+response size. Beside each page it measures the floor: the row's floor SQL
+through psycopg2 on one connection plus escaping the rows into minimal HTML.
+Then it runs a bounded concurrent load (``--clients``, ``--duration`` seconds
+each, 127.0.0.1 only) on the load pages and reports requests per second and
+errors. It prints a table and writes JSON (default benchmarks/results/latest.json).
+
+``--check-budgets`` exits 1 when a budget of benchmarks/budgets.py is breached;
+``--compare demo.json`` also checks each page's p95 against a baseline run.
+``--from-json`` checks a saved result without running anything.
+
+Standard library plus psycopg2 and gunicorn from the project's venv. gunicorn
+always stops when the harness ends, Ctrl-C included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import http.client
+import json
+import math
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import budgets  # noqa: E402
+from benchmarks import pages as page_table  # noqa: E402
+
+HOST = "127.0.0.1"  # loopback only, by design
+DEFAULT_JSON = ROOT / "benchmarks" / "results" / "latest.json"
+DEMO_PASSWORD = "coalition-demo"  # noqa: S105  # the documented local demo password
+
+
+# --- Statistics ---------------------------------------------------------------
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least ``fraction`` of the values at or below it."""
+    if not values:
+        raise ValueError("percentile of no values")
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summarize(values: list[float]) -> dict:
+    """Median, p95, min and max of a non-empty list, rounded for the report."""
+    return {
+        "median": round(statistics.median(values), 3),
+        "p95": round(percentile(values, 0.95), 3),
+        "min": round(min(values), 3),
+        "max": round(max(values), 3),
+    }
+
+
+# --- HTTP client --------------------------------------------------------------
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    elapsed_ms: float
+
+
+@dataclass
+class Client:
+    """One keep-alive HTTP connection to 127.0.0.1 with a cookie jar."""
+
+    port: int
+    timeout: float = 30.0
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.connection = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+
+    def close(self):
+        self.connection.close()
+
+    def request(self, method: str, path: str, form: dict | None = None) -> Response:
+        headers = {"Connection": "keep-alive"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{key}={value}" for key, value in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            if "csrftoken" in self.cookies:
+                headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            raw = self.connection.getresponse()
+            content = raw.read()
+        except (http.client.HTTPException, OSError):
+            # The server closed a kept-alive connection: reconnect and let the caller count the error.
+            self.connection.close()
+            raise
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        for header in raw.msg.get_all("Set-Cookie") or []:
+            for key, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(key, None)
+                else:
+                    self.cookies[key] = morsel.value
+        headers_out = {key.lower(): value for key, value in raw.getheaders()}
+        return Response(raw.status, headers_out, content, elapsed_ms)
+
+    def log_in(self, username: str, password: str) -> None:
+        """Sign in through the real login form: GET it for the CSRF cookie, then POST."""
+        self.request("GET", "/accounts/login/")
+        token = self.cookies.get("csrftoken")
+        if not token:
+            raise RuntimeError("The login page set no csrftoken cookie.")
+        response = self.request(
+            "POST",
+            "/accounts/login/",
+            {"username": username, "password": password, "csrfmiddlewaretoken": token},
+        )
+        if response.status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(f"Could not sign in as {username!r} (HTTP {response.status}).")
+
+
+# --- gunicorn -----------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving coalition.wsgi on a free loopback port; a context manager that always stops it."""
+
+    def __init__(self, database_url: str, workers: int = 2, startup_timeout: float = 60.0):
+        self.database_url = database_url
+        self.workers = workers
+        self.startup_timeout = startup_timeout
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.log = tempfile.NamedTemporaryFile(prefix="coalition-bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+
+    def environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=self.database_url,
+            DJANGO_ENV="local",
+            DEBUG="0",
+            BENCHMARK_HEADERS="1",
+            ALLOWED_HOSTS=HOST,
+            CONN_MAX_AGE="600",
+            LOG_LEVEL="WARNING",
+            DJANGO_SETTINGS_MODULE="coalition.settings",
+        )
+        env.pop("REDIS_URL", None)
+        return env
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "coalition.wsgi",
+            "--no-control-socket",
+            "--workers",
+            str(self.workers),
+            "--threads",
+            "1",
+            "--bind",
+            f"{HOST}:{self.port}",
+        ]
+
+    def __enter__(self) -> Server:
+        self.process = subprocess.Popen(  # noqa: S603  # fixed argv, no shell
+            self.command(),
+            cwd=ROOT,
+            env=self.environment(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches the harness, which then stops gunicorn itself
+        )
+        try:
+            self.wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def wait_healthy(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with code {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                connection = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                connection.request("GET", "/healthz/")
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return
+                connection.close()
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"gunicorn did not answer /healthz/ within {self.startup_timeout:.0f} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 30) -> str:
+        self.log.flush()
+        text = Path(self.log.name).read_text(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # quick shutdown; nothing is left to finish
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
+
+
+# --- Floor --------------------------------------------------------------------
+def rows_to_html(rows: list[tuple]) -> str:
+    """The minimal HTML for rows: every cell escaped, in <tr><td> markup."""
+    return "".join(
+        "<tr>" + "".join(f"<td>{html.escape('' if cell is None else str(cell))}</td>" for cell in row) + "</tr>"
+        for row in rows
+    )
+
+
+def measure_floor(cursor, sql: str, params: dict, runs: int) -> dict:
+    """Run ``sql`` ``runs`` times on one connection, escaping the rows into HTML each time; time each run."""
+    timings = []
+    rows: list[tuple] = []
+    markup = ""
+    for _ in range(runs):
+        started = time.perf_counter()
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        markup = rows_to_html(rows)
+        timings.append((time.perf_counter() - started) * 1000)
+    return {"rows": len(rows), "html_bytes": len(markup.encode()), "latency_ms": summarize(timings)}
+
+
+def lookup_params(cursor, page: page_table.Page, username: str | None) -> dict | None:
+    """Parameters for a page's path, data and floor; None when its lookup finds no row."""
+    params = {"username": username, **page.params}
+    if page.lookup:
+        cursor.execute(page.lookup)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        params.update({column.name: value for column, value in zip(cursor.description, row, strict=True)})
+    return params
+
+
+# --- Measuring pages ----------------------------------------------------------
+@dataclass
+class Credentials:
+    admin_username: str = "admin"
+    admin_password: str = DEMO_PASSWORD
+
+    def for_role(self, role: str | None) -> tuple[str, str] | None:
+        if role is None:
+            return None
+        if role == "admin":
+            return self.admin_username, self.admin_password
+        return role, DEMO_PASSWORD
+
+
+def _fill(template: str, params: dict) -> str:
+    return template.format(**params) if "{" in template else template
+
+
+def request_page(client: Client, page: page_table.Page, path: str, data: dict) -> Response:
+    if page.method == "POST":
+        form = {**data, "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")}
+        return client.request("POST", path, form)
+    return client.request("GET", path)
+
+
+def signed_in_client(port: int, page: page_table.Page, credentials: Credentials) -> Client:
+    client = Client(port)
+    login = credentials.for_role(page.role)
+    if login:
+        client.log_in(*login)
+    return client
+
+
+def measure_page(port: int, page: page_table.Page, cursor, credentials: Credentials, requests: int, warmup: int):
+    login = credentials.for_role(page.role)
+    params = lookup_params(cursor, page, login[0] if login else None)
+    base = {"name": page.name, "kind": page.kind, "method": page.method}
+    if params is None:
+        return {**base, "path": page.path, "skipped": "no data: the lookup query returned no row"}
+    path = _fill(page.path, params)
+    data = {key: _fill(str(value), params) for key, value in page.data.items()}
+    client = signed_in_client(port, page, credentials)
+    try:
+        for _ in range(warmup):
+            request_page(client, page, path, data)
+        latencies, queries, db_ms, sizes = [], [], [], []
+        statuses: Counter[str] = Counter()
+        for _ in range(requests):
+            try:
+                response = request_page(client, page, path, data)
+            except (http.client.HTTPException, OSError) as error:
+                statuses[type(error).__name__] += 1
+                continue
+            statuses[str(response.status)] += 1
+            latencies.append(response.elapsed_ms)
+            sizes.append(len(response.body))
+            if "x-query-count" in response.headers:
+                queries.append(int(response.headers["x-query-count"]))
+                db_ms.append(float(response.headers["x-db-time-ms"]))
+    finally:
+        client.close()
+    if not latencies:
+        return {**base, "path": path, "skipped": f"every request failed: {dict(statuses)}"}
+    floor = measure_floor(cursor, page.floor, params, requests)
+    latency = summarize(latencies)
+    return {
+        **base,
+        "path": path,
+        "skipped": None,
+        "requests": requests,
+        "expected_status": page.expect,
+        "status_codes": dict(sorted(statuses.items())),
+        "errors": sum(count for code, count in statuses.items() if code != str(page.expect)),
+        "latency_ms": latency,
+        "queries": summarize(queries) if queries else None,
+        "db_ms": summarize(db_ms) if db_ms else None,
+        "bytes": summarize(sizes),
+        "floor": floor,
+        "floor_ratio": round(latency["median"] / floor["latency_ms"]["median"], 1)
+        if floor["latency_ms"]["median"]
+        else None,
+        "budget_p95_ms": budgets.p95_budget_ms(page.kind),
+    }
+
+
+def load_run(port: int, page: page_table.Page, path: str, data: dict, credentials: Credentials, clients: int, seconds):
+    """``clients`` threads, each with its own signed-in keep-alive connection, for ``seconds``; then they stop."""
+    # Sign the clients in two at a time (password hashing is slow on purpose); not part of the measured window.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        logged_in = list(pool.map(lambda _: signed_in_client(port, page, credentials), range(clients)))
+    barrier = threading.Barrier(clients + 1)
+    lock = threading.Lock()
+    latencies: list[float] = []
+    statuses: Counter[str] = Counter()
+    window: dict[str, float] = {}
+
+    def worker(client: Client):
+        mine, codes = [], Counter()
+        barrier.wait()
+        while time.perf_counter() < window["end"]:
+            try:
+                response = request_page(client, page, path, data)
+                codes[str(response.status)] += 1
+                mine.append(response.elapsed_ms)
+            except (http.client.HTTPException, OSError) as error:
+                codes[type(error).__name__] += 1
+        with lock:
+            latencies.extend(mine)
+            statuses.update(codes)
+
+    threads = [threading.Thread(target=worker, args=(client,), daemon=True) for client in logged_in]
+    for thread in threads:
+        thread.start()
+    window["start"] = time.perf_counter()
+    window["end"] = window["start"] + seconds
+    barrier.wait()
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    elapsed = time.perf_counter() - window["start"]
+    for client in logged_in:
+        client.close()
+    total = sum(statuses.values())
+    errors = sum(count for code, count in statuses.items() if not (code.isdigit() and 200 <= int(code) < 400))
+    return {
+        "page": page.name,
+        "clients": clients,
+        "duration_s": round(elapsed, 2),
+        "requests": total,
+        "rps": round(total / elapsed, 1),
+        "errors": errors,
+        "status_codes": dict(sorted(statuses.items())),
+        "latency_ms": summarize(latencies) if latencies else None,
+    }
+
+
+# --- Output -------------------------------------------------------------------
+def format_table(headers: list[str], rows: list[list]) -> str:
+    """An aligned plain-text table: text left, numbers right."""
+    cells = [[_cell(value) for value in row] for row in rows]
+    widths = [
+        max(len(headers[i]), *(len(row[i]) for row in cells)) if cells else len(headers[i]) for i in range(len(headers))
+    ]
+    numeric = [all(_is_number(row[i]) for row in rows) and bool(rows) for i in range(len(headers))]
+
+    def line(values):
+        return "  ".join(
+            (value.rjust(widths[i]) if numeric[i] else value.ljust(widths[i])) for i, value in enumerate(values)
+        ).rstrip()
+
+    return "\n".join([line(headers), line(["-" * width for width in widths]), *(line(row) for row in cells)])
+
+
+def _is_number(value) -> bool:
+    return value is None or isinstance(value, int | float)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+    return str(value)
+
+
+PAGE_HEADERS = [
+    "page",
+    "kind",
+    "p50 ms",
+    "p95 ms",
+    "budget",
+    "queries",
+    "db ms",
+    "KB",
+    "rows",
+    "floor p50",
+    "floor p95",
+    "x floor",
+    "errors",
+]
+LOAD_HEADERS = ["page", "clients", "seconds", "requests", "req/s", "errors", "p50 ms", "p95 ms"]
+
+
+def page_rows(result: dict) -> list[list]:
+    rows = []
+    for page in result["pages"]:
+        if page.get("skipped"):
+            rows.append([page["name"], page["kind"], *([None] * 10), page["skipped"]])
+            continue
+        rows.append(
+            [
+                page["name"],
+                page["kind"],
+                page["latency_ms"]["median"],
+                page["latency_ms"]["p95"],
+                budgets.p95_budget_ms(page["kind"]),
+                page["queries"]["max"] if page["queries"] else None,
+                page["db_ms"]["median"] if page["db_ms"] else None,
+                round(page["bytes"]["median"] / 1024, 1),
+                page["floor"]["rows"],
+                page["floor"]["latency_ms"]["median"],
+                page["floor"]["latency_ms"]["p95"],
+                page["floor_ratio"],
+                page["errors"],
+            ]
+        )
+    return rows
+
+
+def load_rows(result: dict) -> list[list]:
+    return [
+        [
+            run["page"],
+            run["clients"],
+            run["duration_s"],
+            run["requests"],
+            run["rps"],
+            run["errors"],
+            run["latency_ms"]["median"] if run["latency_ms"] else None,
+            run["latency_ms"]["p95"] if run["latency_ms"] else None,
+        ]
+        for run in result["load"]
+    ]
+
+
+def report(result: dict) -> str:
+    meta = result["meta"]
+    parts = [
+        f"Coalition benchmark {meta['started_at']} on {meta['database']} (commit {meta['commit'] or '?'}, "
+        f"{meta['cpus']} CPUs, load average {meta['loadavg']}), {meta['requests']} requests per page",
+        "",
+        format_table(PAGE_HEADERS, page_rows(result)),
+    ]
+    if result["load"]:
+        parts += ["", format_table(LOAD_HEADERS, load_rows(result))]
+    return "\n".join(parts)
+
+
+def write_json(result: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, sort_keys=False) + "\n")
+
+
+def redact(database_url: str) -> str:
+    parts = urllib.parse.urlsplit(database_url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        parts = parts._replace(netloc=netloc)
+    return urllib.parse.urlunsplit(parts)
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip()
+
+
+# --- Command line -------------------------------------------------------------
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"), help="default: $DATABASE_URL")
+    parser.add_argument("--requests", type=int, default=200, help="measured requests per page (default 200)")
+    parser.add_argument("--warmup", type=int, default=10, help="unmeasured requests per page first (default 10)")
+    parser.add_argument("--pages", help="comma-separated page names from benchmarks/pages.py (default: all)")
+    parser.add_argument("--clients", default="4,16", help="concurrent clients per load run (default 4,16)")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per load run (default 20)")
+    parser.add_argument("--load-pages", help="pages for the load phase (default: rows with load=True)")
+    parser.add_argument("--no-load", action="store_true", help="skip the concurrent load phase")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--username", default="admin", help="who signs in for role 'admin' rows (default admin)")
+    parser.add_argument("--password", default=DEMO_PASSWORD, help="that user's password (default: the demo one)")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=DEFAULT_JSON,
+        help=f"where to write the result (default {DEFAULT_JSON.relative_to(ROOT)})",
+    )
+    parser.add_argument("--from-json", type=Path, help="check a saved result instead of running")
+    parser.add_argument("--check-budgets", action="store_true", help="exit 1 if a budget of budgets.py is breached")
+    parser.add_argument("--compare", type=Path, help="a baseline result (demo city): p95 here must be <= 1.5x its p95")
+    args = parser.parse_args(argv)
+    if not args.from_json and not args.database_url:
+        parser.error("--database-url (or DATABASE_URL) is required")
+    if args.requests < 1:
+        parser.error("--requests must be at least 1")
+    table = page_table.by_name()
+    for option in ("pages", "load_pages"):
+        names = [name.strip() for name in (getattr(args, option) or "").split(",") if name.strip()]
+        unknown = [name for name in names if name not in table]
+        if unknown:
+            parser.error(f"unknown page(s) {unknown}; the table has {sorted(table)}")
+        setattr(args, option, names or None)
+    try:
+        args.clients = [int(value) for value in args.clients.split(",") if value.strip()]
+    except ValueError:
+        parser.error("--clients takes comma-separated integers, e.g. 4,16")
+    if any(count < 1 for count in args.clients):
+        parser.error("--clients must be positive")
+    return args
+
+
+def run(args: argparse.Namespace) -> dict:
+    import psycopg2  # the project's driver; imported here so --from-json needs nothing
+
+    table = page_table.by_name()
+    selected = [table[name] for name in args.pages] if args.pages else list(table.values())
+    load_pages = [table[name] for name in args.load_pages] if args.load_pages else [p for p in selected if p.load]
+    credentials = Credentials(args.username, args.password)
+    result = {
+        "meta": {
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "database": redact(args.database_url),
+            "commit": git_commit(),
+            "requests": args.requests,
+            "warmup": args.warmup,
+            "server": f"gunicorn sync worker, {args.workers} workers x 1 thread (closes the connection per response)",
+            "cpus": os.cpu_count(),
+            "loadavg": " ".join(f"{value:.2f}" for value in os.getloadavg()),
+            "python": platform.python_version(),
+        },
+        "pages": [],
+        "load": [],
+    }
+    connection = psycopg2.connect(args.database_url)
+    connection.autocommit = True
+    try:
+        started = time.perf_counter()
+        with Server(args.database_url, workers=args.workers) as server, connection.cursor() as cursor:
+            print(f"gunicorn ready on {HOST}:{server.port} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            for page in selected:
+                print(f"measuring {page.name} ...", file=sys.stderr, flush=True)
+                result["pages"].append(measure_page(server.port, page, cursor, credentials, args.requests, args.warmup))
+            if not args.no_load:
+                for page in load_pages:
+                    login = credentials.for_role(page.role)
+                    params = lookup_params(cursor, page, login[0] if login else None)
+                    if params is None:
+                        continue
+                    path = _fill(page.path, params)
+                    data = {key: _fill(str(value), params) for key, value in page.data.items()}
+                    for clients in args.clients:
+                        print(
+                            f"load {page.name}: {clients} clients for {args.duration:.0f} s ...",
+                            file=sys.stderr,
+                            flush=True,
+                        )
+                        result["load"].append(
+                            load_run(server.port, page, path, data, credentials, clients, args.duration)
+                        )
+    finally:
+        connection.close()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.from_json:
+        result = json.loads(args.from_json.read_text())
+    else:
+        try:
+            result = run(args)
+        except KeyboardInterrupt:
+            print("interrupted; gunicorn stopped", file=sys.stderr)
+            return 130
+        write_json(result, args.json)
+    print(report(result))
+    if not args.from_json:
+        print(f"\nJSON: {args.json}")
+    breaches = []
+    if args.check_budgets:
+        breaches += budgets.check(result)
+    if args.compare:
+        breaches += budgets.compare(result, json.loads(args.compare.read_text()))
+    if args.check_budgets or args.compare:
+        if breaches:
+            print(f"\n{len(breaches)} budget breach(es):")
+            print("\n".join(f"  - {breach}" for breach in breaches))
+            return 1
+        print("\nEvery budget holds.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

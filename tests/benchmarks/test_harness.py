@@ -1,0 +1,249 @@
+"""The benchmark harness: its statistics, floor, output and budgets, every page-table row,
+and one short real run under gunicorn against the test database."""
+
+from __future__ import annotations
+
+import json
+import string
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.core.management import call_command
+from django.db import connection
+
+from benchmarks import budgets, harness, pages
+from stakeholders.demo import DEMO_USERS
+from tests.stakeholders.factories import UserFactory
+
+
+def test_percentile_is_nearest_rank():
+    """p95 of 1..100 is 95, of 1..10 is 10; the median of an even count averages the middle two."""
+    assert harness.percentile(list(range(1, 101)), 0.95) == 95
+    assert harness.percentile(list(range(10, 0, -1)), 0.95) == 10
+    assert harness.percentile([7.0], 0.95) == 7.0
+    assert harness.summarize([4.0, 1.0, 3.0, 2.0]) == {"median": 2.5, "p95": 4.0, "min": 1.0, "max": 4.0}
+    with pytest.raises(ValueError):
+        harness.percentile([], 0.5)
+
+
+def test_floor_html_escapes_every_cell():
+    """The floor's minimal HTML escapes each cell and renders NULL as an empty cell."""
+    assert harness.rows_to_html([("<b>&", None, 3)]) == "<tr><td>&lt;b&gt;&amp;</td><td></td><td>3</td></tr>"
+    assert harness.rows_to_html([]) == ""
+
+
+@pytest.mark.django_db
+def test_measure_floor_times_each_run_and_counts_rows():
+    """The floor runs the SQL once per run and reports the rows and HTML size of the result."""
+    with connection.cursor() as cursor:
+        floor = harness.measure_floor(
+            cursor, "SELECT n, '<x>' FROM generate_series(1, %(last)s) AS n", {"last": 3}, runs=4
+        )
+    assert floor["rows"] == 3
+    assert floor["html_bytes"] == len("<tr><td>1</td><td>&lt;x&gt;</td></tr>") * 3
+    assert 0 < floor["latency_ms"]["median"] <= floor["latency_ms"]["max"]
+
+
+def test_table_aligns_numbers_right_and_text_left():
+    """Columns are as wide as their widest cell; numbers align right, text left, missing values show '-'."""
+    table = harness.format_table(["page", "p95 ms"], [["home", 12.345], ["user_list", None]])
+    assert table.splitlines() == [
+        "page       p95 ms",
+        "---------  ------",
+        "home         12.3",
+        "user_list       -",
+    ]
+
+
+def _page(name="user_list", kind="list", p95=10.0, median=5.0, floor_median=1.0, size=1000, errors=0):
+    return {
+        "name": name,
+        "kind": kind,
+        "skipped": None,
+        "requests": 5,
+        "errors": errors,
+        "status_codes": {"200": 5 - errors, "500": errors} if errors else {"200": 5},
+        "latency_ms": {"median": median, "p95": p95, "min": 1.0, "max": p95},
+        "bytes": {"median": size, "p95": size, "min": size, "max": size},
+        "queries": {"median": 6, "p95": 6, "min": 6, "max": 6},
+        "db_ms": {"median": 1.0, "p95": 1.0, "min": 1.0, "max": 1.0},
+        "floor": {"rows": 50, "html_bytes": 5000, "latency_ms": {"median": floor_median, "p95": floor_median}},
+        "floor_ratio": round(median / floor_median, 1),
+    }
+
+
+def test_budgets_pass_when_every_limit_holds():
+    """A result inside every budget has no breaches."""
+    result = {
+        "pages": [_page(), _page("ally_graph", "json", p95=290, median=50, floor_median=1, size=900_000)],
+        "load": [{"page": "people_list", "clients": 4, "rps": 75.0, "errors": 0}],
+    }
+    assert budgets.check(result) == []
+
+
+def test_budgets_list_each_breach():
+    """Latency by kind, JSON size, page/floor ratio, errors, load rate and load errors and skipped pages all breach."""
+    result = {
+        "pages": [
+            _page("slow_list", "list", p95=61.0),
+            _page("fine_search", "search", p95=99.0),
+            _page("slow_search", "search", p95=101.0),
+            _page("big_graph", "json", p95=100.0, size=1_000_000),
+            _page("heavy_list", "list", median=11.0, floor_median=1.0),
+            _page("login", "page", median=30.0, floor_median=0.1),  # no floor budget for plain pages
+            _page("broken", "detail", errors=2),
+            {"name": "person_detail", "kind": "detail", "skipped": "no data"},
+        ],
+        "load": [
+            {"page": "people_list", "clients": 4, "rps": 59.9, "errors": 0},
+            {"page": "people_list", "clients": 16, "rps": 10.0, "errors": 3},
+        ],
+    }
+    breaches = budgets.check(result)
+    assert [breach.split(":")[0] for breach in breaches] == [
+        "slow_list",
+        "slow_search",
+        "big_graph",
+        "heavy_list",
+        "broken",
+        "person_detail",
+        "people_list at 4 clients",
+        "people_list at 16 clients",
+    ]
+
+
+def test_compare_flags_pages_slower_than_one_and_a_half_times_the_baseline():
+    """--compare: a page over 1.5x its baseline p95 breaches; pages missing from either run are ignored."""
+    demo = {"pages": [_page("a", p95=10.0), _page("b", p95=10.0), _page("c", p95=10.0)]}
+    large = {"pages": [_page("a", p95=15.0), _page("b", p95=15.1), _page("new", p95=99.0)]}
+    breaches = budgets.compare(large, demo)
+    assert len(breaches) == 1
+    assert breaches[0].startswith("b: p95 15.1 ms")
+
+
+def test_check_budgets_from_saved_json_sets_the_exit_code(tmp_path, capsys):
+    """--from-json with --check-budgets exits 1 and lists the breaches, 0 when all hold; the table is printed."""
+    meta = {"started_at": "t", "database": "db", "commit": "c", "cpus": 2, "loadavg": "0", "requests": 5}
+    good = {"meta": meta, "pages": [_page()], "load": []}
+    bad = {"meta": meta, "pages": [_page(p95=70.0)], "load": []}
+    for name, result in (("good.json", good), ("bad.json", bad)):
+        harness.write_json(result, tmp_path / name)
+    assert harness.main(["--from-json", str(tmp_path / "good.json"), "--check-budgets"]) == 0
+    assert "Every budget holds." in capsys.readouterr().out
+    assert harness.main(["--from-json", str(tmp_path / "bad.json"), "--check-budgets"]) == 1
+    out = capsys.readouterr().out
+    assert "user_list: p95 70.0 ms > 60 ms (list budget)" in out
+    assert "user_list  list" in out
+    code = harness.main(["--from-json", str(tmp_path / "bad.json"), "--compare", str(tmp_path / "good.json")])
+    assert code == 1
+
+
+def test_page_table_rows_are_well_formed():
+    """Names are unique, roles are demo users (or anonymous), and the issue's load page budget key is a real kind."""
+    table = pages.by_name()
+    demo_usernames = {username for username, *_rest in DEMO_USERS}
+    for page in table.values():
+        assert page.role is None or page.role in demo_usernames, page.name
+        assert page.expect in (200, 302), page.name
+    assert set(budgets.P95_MS_BY_KIND) == set(pages.KINDS)
+
+
+@pytest.mark.django_db
+def test_every_row_has_a_lookup_and_floor_query_that_run():
+    """On the demo city, each row's lookup finds a row, its path fills in, and its floor SQL runs."""
+    call_command("seed_demo", stdout=None)
+    with connection.cursor() as cursor:
+        for page in pages.PAGES:
+            params = harness.lookup_params(cursor, page, page.role)
+            assert params is not None, f"{page.name}: the lookup found no row in the demo city"
+            path = harness._fill(page.path, params)
+            assert path.startswith("/") and not any(name for _, name, _, _ in string.Formatter().parse(path))
+            cursor.execute(page.floor, params)
+            cursor.fetchall()
+            assert cursor.description, f"{page.name}: the floor query returns no columns"
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_short_real_run_under_gunicorn(tmp_path, monkeypatch, capsys):
+    """Against the test database: gunicorn starts, the harness signs in, measures two pages and a 1-second load,
+    writes the JSON and the table, and gunicorn is stopped afterwards."""
+    admin = UserFactory(username="bench-admin", roles=["Admin"], is_staff=True)
+    # A cheap PBKDF2 hash: gunicorn runs the real settings, whose hashers do not include the tests' MD5.
+    admin.password = PBKDF2PasswordHasher().encode("bench-password", "benchsalt", iterations=1000)
+    admin.save(update_fields=["password"])
+    servers = []
+
+    class RecordingServer(harness.Server):
+        def __enter__(self):
+            servers.append(self)
+            return super().__enter__()
+
+    monkeypatch.setattr(harness, "Server", RecordingServer)
+    # A POST row: an invalid new-user form re-renders with 200, which it only can if the CSRF token was accepted.
+    post_row = pages.Page(
+        name="user_create_invalid",
+        kind="submit",
+        path="/users/create/",
+        method="POST",
+        data={"username": "", "email": "not-an-email"},
+        floor="SELECT 1",
+    )
+    monkeypatch.setattr(pages, "PAGES", [*pages.PAGES, post_row])
+    out = tmp_path / "run.json"
+    argv = ["--database-url", _database_url(), "--pages", "user_list,login_page,user_create_invalid"]
+    argv += ["--requests", "5", "--warmup", "1"]
+    argv += ["--workers", "1"]
+    argv += ["--load-pages", "login_page", "--clients", "2", "--duration", "1", "--json", str(out)]
+    argv += ["--username", "bench-admin", "--password", "bench-password"]
+    assert harness.main(argv) == 0
+
+    assert servers and servers[0].process.poll() is not None, "gunicorn must be stopped"
+    result = json.loads(out.read_text())
+    by_name = {page["name"]: page for page in result["pages"]}
+    users = by_name["user_list"]
+    assert users["status_codes"] == {"200": 5} and users["errors"] == 0
+    assert users["queries"]["min"] >= 3  # session, user, the list: the header came from the middleware
+    assert users["floor"]["rows"] == 1 and users["floor_ratio"] > 0
+    assert users["bytes"]["min"] > 1000
+    assert by_name["login_page"]["status_codes"] == {"200": 5}
+    assert by_name["user_create_invalid"]["status_codes"] == {"200": 5}
+    assert by_name["user_create_invalid"]["method"] == "POST"
+    (load,) = result["load"]
+    assert load["page"] == "login_page" and load["clients"] == 2 and load["errors"] == 0 and load["requests"] > 0
+    printed = capsys.readouterr().out
+    assert "user_list" in printed and "req/s" in printed and str(out) in printed
+
+
+@pytest.mark.django_db
+def test_ctrl_c_stops_gunicorn(monkeypatch, tmp_path, capsys):
+    """Ctrl-C (KeyboardInterrupt) during the run makes main() return 130 with gunicorn stopped and no JSON written."""
+    servers = []
+
+    def interrupted(server):
+        servers.append(server)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(harness.Server, "wait_healthy", interrupted)
+    out = tmp_path / "never.json"
+    argv = [
+        "--database-url",
+        _database_url(),
+        "--pages",
+        "login_page",
+        "--no-load",
+        "--workers",
+        "1",
+        "--json",
+        str(out),
+    ]
+    assert harness.main(argv) == 130
+    (server,) = servers
+    assert server.process.poll() is not None
+    assert not out.exists()
+    assert "interrupted" in capsys.readouterr().err
