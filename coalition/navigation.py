@@ -26,24 +26,25 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
+    # Everyday work first, then the directory, then administration.
     NavItem(_("Home"), "home"),
-    NavItem(_("Users"), "stakeholders:user_list", "stakeholders.view_user"),
-    NavItem(_("Security log"), "stakeholders:security_log", "stakeholders.view_securityevent"),
-    NavItem(_("Stipends"), "stakeholders:funding_source_list", "stakeholders.manage_stipends"),
-    NavItem(_("My stipend"), "stakeholders:my_stipend", "stakeholders.view_own_statement"),
-    NavItem(_("Back office"), "admin:index", "stakeholders.change_user", staff_only=True),
-    NavItem(_("People"), "stakeholders:person_list", "stakeholders.view_person"),
-    NavItem(_("Organizations"), "stakeholders:organization_list", "stakeholders.view_organization"),
-    NavItem(_("Neighborhoods"), "stakeholders:neighborhood_list", "stakeholders.change_neighborhood"),
-    NavItem(_("Departments"), "stakeholders:department_list", "stakeholders.view_department"),
-    NavItem(_("Elections"), "stakeholders:election_list", "stakeholders.view_election"),
-    NavItem(_("Relationships"), "stakeholders:relationship_list", "stakeholders.view_relationship"),
     NavItem(_("Log a session"), "engagements:log", "engagements.add_engagement"),
     NavItem(_("Engagements"), "engagements:list", "engagements.view_engagement"),
     NavItem(_("Commitments"), "engagements:commitments", "engagements.view_commitment"),
+    NavItem(_("Coalitions"), "coalition:list", "coalition.view_coalition"),
+    NavItem(_("People"), "stakeholders:person_list", "stakeholders.view_person"),
+    NavItem(_("Organizations"), "stakeholders:organization_list", "stakeholders.view_organization"),
+    NavItem(_("Departments"), "stakeholders:department_list", "stakeholders.view_department"),
+    NavItem(_("Elections"), "stakeholders:election_list", "stakeholders.view_election"),
+    NavItem(_("Relationships"), "stakeholders:relationship_list", "stakeholders.view_relationship"),
+    NavItem(_("My stipend"), "stakeholders:my_stipend", "stakeholders.view_own_statement"),
+    NavItem(_("Stipends"), "stakeholders:funding_source_list", "stakeholders.manage_stipends"),
+    NavItem(_("Neighborhoods"), "stakeholders:neighborhood_list", "stakeholders.change_neighborhood"),
     NavItem(_("Handover"), "engagements:handover", "engagements.add_handover"),
     NavItem(_("Reminder settings"), "engagements:reminder_settings", "engagements.change_remindersettings"),
-    NavItem(_("Coalitions"), "coalition:list", "coalition.view_coalition"),
+    NavItem(_("Users"), "stakeholders:user_list", "stakeholders.view_user"),
+    NavItem(_("Security log"), "stakeholders:security_log", "stakeholders.view_securityevent"),
+    NavItem(_("Back office"), "admin:index", "stakeholders.change_user", staff_only=True),
 ]
 
 

@@ -16,6 +16,7 @@ import warnings
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 from csp.constants import NONE, SELF
@@ -124,6 +125,9 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------
 if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
+    # A Unix-socket folder comes percent-encoded in the host (postgres://user@%2Fpath%2Fto%2Fsocket/db),
+    # which is how the embedded server is passed to subprocesses (Celery workers, gunicorn in benchmarks).
+    DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 elif PRODUCTION:
     _required("DATABASE_URL")
 else:

@@ -13,15 +13,15 @@ from stakeholders.models import Department, Election, Person, Position, Relation
 
 from .services.followups import followups_scan_all
 
-COUNCIL = "Riverton City Council"
-HOUSING = "Department of Housing and Neighborhoods"
+COUNCIL = "City Council"
+HOUSING = "Housing Office"
 
 # first, last, department, position title, level
 HOLDERS = [
     ("Marisol", "Vega", COUNCIL, "Council Member, Ward 1", Position.Level.ELECTED),
     ("Terrence", "Boyd", COUNCIL, "Council Member, Ward 2", Position.Level.ELECTED),
     ("Hannah", "Lindgren", COUNCIL, "Council Member, Ward 3", Position.Level.ELECTED),
-    ("Dwayne", "Porter", HOUSING, "Housing Director", Position.Level.EXECUTIVE),
+    ("Dwayne", "Porter", HOUSING, "Housing Program Manager", Position.Level.STAFF),
 ]
 
 
@@ -37,7 +37,10 @@ def seed(*, today: datetime.date | None = None) -> dict[str, int]:
     )
     tenures = {}
     for first, last, department_name, title, level in HOLDERS:
-        department, _ = Department.objects.get_or_create(name=department_name, parent=None)
+        # Reuse the department of that name wherever the government seed put it.
+        department = Department.objects.filter(name=department_name).order_by("pk").first()
+        if department is None:
+            department = Department.objects.create(name=department_name)
         position, _ = Position.objects.get_or_create(title=title, department=department, defaults={"level": level})
         person, _ = Person.objects.get_or_create(first_name=first, last_name=last)
         tenure, _ = Tenure.objects.get_or_create(
@@ -50,8 +53,8 @@ def seed(*, today: datetime.date | None = None) -> dict[str, int]:
     ward3 = tenures["Council Member, Ward 3"]
     if ward3.planned_end_date is None:
         Tenure.objects.filter(pk=ward3.pk).update(planned_end_date=today + datetime.timedelta(days=100))
-    # The housing director resigned last week; an acting director took over.
-    director = tenures["Housing Director"]
+    # The housing program manager resigned last week; an acting manager took over.
+    director = tenures["Housing Program Manager"]
     if director.actual_end_date is None:
         Tenure.objects.filter(pk=director.pk).update(
             actual_end_date=today - datetime.timedelta(days=5), end_reason=Tenure.EndReason.RESIGNED
@@ -72,7 +75,7 @@ def seed(*, today: datetime.date | None = None) -> dict[str, int]:
         ("Council Member, Ward 1", coordinator),
         ("Council Member, Ward 2", staff),
         ("Council Member, Ward 3", coordinator),
-        ("Housing Director", coordinator),
+        ("Housing Program Manager", coordinator),
     ]:
         Relationship.objects.get_or_create(
             person=contact,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import string
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -164,9 +165,13 @@ def test_every_row_has_a_lookup_and_floor_query_that_run():
 
 
 def _database_url() -> str:
+    """The test database as a URL. The embedded server listens on a Unix socket whose
+    folder goes percent-encoded in the host part (libpq and django-environ both read that)."""
     db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    host = quote(db["HOST"] or "127.0.0.1", safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -44,14 +44,14 @@ def test_starting_a_single_seat_position_ends_the_previous_holder(django_capture
     """A successor on a single-seat position ends the current holder's tenure as "replaced" on the start date."""
     position = PositionFactory(is_multi_seat=False)
     first = services.tenure_start(position=position, person=OfficialFactory(), start_date=JAN)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         second = services.tenure_start(position=position, person=OfficialFactory(), start_date=MAR)
         assert received == []  # nothing is announced before the commit
     first.refresh_from_db()
     assert first.actual_end_date == MAR
     assert first.end_reason == Tenure.EndReason.REPLACED
     assert second.is_current
-    assert len(callbacks) == 2
+    # Other apps (the reminders) also hook these events; what matters is what was announced, and when.
     assert received == [("ended", first.pk, "replaced"), ("started", second.pk, first.pk)]
 
 
