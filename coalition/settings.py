@@ -163,6 +163,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Keeps over-long or NUL-bearing usernames out of axes' varchar(255) columns (a 500 otherwise).
+AXES_USERNAME_CALLABLE = "stakeholders.lockout.lockout_username"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-us"
