@@ -20,11 +20,15 @@ import re
 import time
 
 import pytest
+from django import forms
+from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.http import HttpResponse, HttpResponseRedirect
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from hypothesis import HealthCheck, given, settings
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+from hypothesis import HealthCheck, Phase, given, settings
 
+from stakeholders.forms.base import BoundedInputMixin
 from stakeholders.models import SecurityEvent, UserSession
 from stakeholders.sessions import SessionStore
 from tests.gates.forms_discovery import SCRIPT_PAYLOAD, PostForm, payload_strategy, post_forms
@@ -158,12 +162,13 @@ def _examples() -> int:
     return EXAMPLES if time.monotonic() - _started_at[0] < BUDGET_SECONDS else EXAMPLES_OVER_BUDGET
 
 
-def _fuzz(client: Client, form: PostForm, where: str) -> None:
+def _fuzz(client: Client, form: PostForm, where: str, *, shrink: bool = True, examples: int | None = None) -> None:
     sql = _fingerprint_sql()
     before = table_fingerprints(sql)
 
     @settings(
-        max_examples=_examples(),
+        max_examples=examples or _examples(),
+        phases=tuple(Phase) if shrink else (Phase.explicit, Phase.reuse, Phase.generate),
         deadline=None,
         derandomize=True,
         database=None,
@@ -293,3 +298,63 @@ def test_fingerprints_see_every_change_but_volatile_tables():
     changed = [table for table in start if start[table] != edited[table]]
     assert changed == [world.target_user._meta.db_table]
     assert edited[changed[0]][0] == start[changed[0]][0]  # same count, different checksum
+
+
+# --- The checks themselves catch what they claim to catch -------------------------------
+# A URLconf of probe pages (used with ``pytest.mark.urls``): forms with known faults.
+
+
+class _UnboundedForm(forms.Form):
+    count = forms.IntegerField(label="Count")
+    note = forms.CharField(label="Note", required=False)
+
+
+class _BoundedForm(BoundedInputMixin, _UnboundedForm):
+    pass
+
+
+def _probe_page(form_class, *, write_when_rejected=False):
+    def view(request):
+        form = form_class(request.POST if request.method == "POST" else None)
+        if request.method == "POST":
+            if write_when_rejected:
+                Group.objects.create(name=f"probe {Group.objects.count()}")
+            elif form.is_valid():
+                with connection.cursor() as cursor:  # as an integer column would store it
+                    cursor.execute("SELECT %s::integer", [form.cleaned_data["count"]])
+                return HttpResponseRedirect("/done/")
+        return HttpResponse(f'<main><form method="post">{form.as_div()}</form></main>')
+
+    return view
+
+
+urlpatterns = [
+    path("unbounded/", _probe_page(_UnboundedForm)),
+    path("bounded/", _probe_page(_BoundedForm)),
+    path("writes/", _probe_page(_BoundedForm, write_when_rejected=True)),
+    path("done/", lambda request: HttpResponse("<main>Saved.</main>")),
+]
+
+
+def _probe(client: Client, path_: str) -> PostForm:
+    [form] = post_forms(client.get(path_).content.decode(), path_)
+    return form
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_the_fuzz_finds_a_server_error_and_passes_its_fix():
+    """An integer PostgreSQL cannot hold fails the check; the bounded form passes it."""
+    client = Client()
+    with pytest.raises(AssertionError, match=r"raised DataError"):
+        _fuzz(client, _probe(client, "/unbounded/"), "unbounded probe", shrink=False, examples=25)
+    _fuzz(client, _probe(client, "/bounded/"), "bounded probe", examples=25)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_the_fuzz_finds_a_rejected_post_that_writes():
+    """A 200 answer that changed a table fails the check, naming the table."""
+    client = Client()
+    with pytest.raises(AssertionError, match=r"changed \['auth_group'\]"):
+        _fuzz(client, _probe(client, "/writes/"), "writing probe", shrink=False, examples=25)
