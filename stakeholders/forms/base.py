@@ -64,3 +64,13 @@ class BoundedInputMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bound_form_fields(self.fields)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the
+    form has that field, else at the top of the form. Never raises for unknown keys."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)

@@ -44,3 +44,18 @@ def test_dates_outside_the_supported_range_are_refused():
         assert not form.is_valid()
         assert "between" in form.errors[field][0]
     assert SampleForm({"on": datetime.date(1800, 1, 1).isoformat()}).is_valid()
+
+
+def test_service_errors_land_on_their_fields_or_on_the_form():
+    """A service's field-keyed error goes to that field; an unknown key or a plain
+    message goes to the top of the form, never raising."""
+    from django.core.exceptions import ValidationError
+
+    from stakeholders.forms.base import add_service_errors
+
+    form = SampleForm({"count": "1"})
+    assert form.is_valid()
+    add_service_errors(form, ValidationError({"count": ["Too many."], "password": ["Not here."]}))
+    add_service_errors(form, ValidationError("Something else."))
+    assert form.errors["count"] == ["Too many."]
+    assert form.non_field_errors() == ["Not here.", "Something else."]
