@@ -48,7 +48,7 @@ class PostForm:
         """The form as served: kept fields, and every field with its page value."""
         data: dict[str, str | list[str]] = {}
         for form_field in self.fields:
-            if form_field.value not in ("", []):
+            if form_field.keep or form_field.value not in ("", []):
                 data[form_field.name] = form_field.value
         return data
 
@@ -300,3 +300,30 @@ def payload_strategy(form: PostForm) -> st.SearchStrategy:
         return data
 
     return fuzzed.map(assemble)
+
+
+# One value per kind that is known to break careless code; posted for every
+# field in turn, the rest of the form as served, before hypothesis takes over.
+_WORST = {
+    "number": str(2**63),
+    "range": str(2**63),
+    "date": "9999-12-31",
+    "datetime-local": "9999-12-31T23:59",
+    "time": "24:00",
+    "email": "a" * 300 + "@example.com",
+    "url": "http://" + "a" * 3000 + ".com",
+}
+_WORST_TEXT = "x\x00y" + "A" * 10_000
+_WORST_CHOICE = str(2**63)
+
+
+def explicit_payloads(form: PostForm) -> list[dict[str, str | list[str]]]:
+    """For each field in turn: the form as served with that one field at its worst."""
+    payloads = []
+    for form_field in form.fuzzable:
+        if form_field.kind in {"select", "select-multiple", "checkbox-group", "radio", "checkbox"}:
+            worst = _WORST_CHOICE
+        else:
+            worst = _WORST.get(form_field.kind, _WORST_TEXT)
+        payloads.append({**form.served_data(), form_field.name: worst})
+    return payloads

@@ -16,7 +16,6 @@ meets the same records. Run more examples with ``BAD_INPUT_EXAMPLES=200``.
 from __future__ import annotations
 
 import os
-import re
 import time
 
 import pytest
@@ -25,13 +24,14 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
-from hypothesis import HealthCheck, Phase, given, settings
+from django.urls import path
+from hypothesis import HealthCheck, Phase, example, given, settings
 
 from stakeholders.forms.base import BoundedInputMixin
 from stakeholders.models import SecurityEvent, UserSession
 from stakeholders.sessions import SessionStore
-from tests.gates.forms_discovery import SCRIPT_PAYLOAD, PostForm, payload_strategy, post_forms
+from tests.gates.forms_discovery import SCRIPT_PAYLOAD, PostForm, explicit_payloads, payload_strategy, post_forms
+from tests.gates.test_permission_matrix import PROJECT_PATTERNS, _client_for, _url
 from tests.gates.world import build_world
 
 EXAMPLES = int(os.environ.get("BAD_INPUT_EXAMPLES", "25"))
@@ -43,7 +43,6 @@ EXAMPLES_OVER_BUDGET = min(EXAMPLES, 5)
 # Who opens each page: the first of these that gets a 200 on GET.
 ROLES_BY_PRIVILEGE = ("admin", "coordinator", "staff", "liaison", "anonymous")
 SKIPPED_NAMES = {"logout"}  # posting signs the tester out; nothing to fill in
-BACK_OFFICE_PREFIX = "backoffice/"
 
 REDIRECTS = {302, 303}
 # 403/404: a hostile id points at no record the user may see.
@@ -62,57 +61,24 @@ VOLATILE_PREFIXES = ("axes_",)
 _started_at: list[float] = []
 
 
-def _walk(resolver, prefix="", namespace=None):
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = pattern.namespace or None
-            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
-            yield from _walk(pattern, prefix + str(pattern.pattern), full)
-        elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
-            route = prefix + str(pattern.pattern)
-            yield name or route.lstrip("^").rstrip("$"), route
-
-
-PATTERNS = [
-    (name, route)
-    for name, route in _walk(get_resolver())
-    if not route.startswith(BACK_OFFICE_PREFIX) and name not in SKIPPED_NAMES
-]
-
-
-def _route_kwargs(route: str) -> list[str]:
-    return re.findall(r"<(?:\w+:)?(\w+)>", route)
-
-
-def _client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+PATTERNS = [(name, route) for name, route in PROJECT_PATTERNS if name not in SKIPPED_NAMES]
 
 
 def _open_page(world, name, route):
     """(client, path, forms) as the most privileged role that gets a page, or a reason why not."""
-    if not _route_kwargs(route):
-        try:
-            url = reverse(name)
-        except Exception:  # an unnamed route (favicon.ico): no page
-            return None, f"{name}: not reversible without kwargs"
-    else:
-        try:
-            url = reverse(name, kwargs=world.kwargs_for(name, _route_kwargs(route)))
-        except LookupError as error:
-            return None, f"{name}: {error}"
+    try:
+        url = _url(world, name, route)
+    except LookupError as error:
+        return None, f"{name}: {error}"
     for role in ROLES_BY_PRIVILEGE:
         client = _client_for(world.users[role])
-        path, response = url, client.get(url)
+        page_path, response = url, client.get(url)
         location = response.headers.get("Location", "")
         if response.status_code in REDIRECTS and location.startswith(url.rstrip("/").rsplit("/", 1)[0] + "/"):
             # A page that moves next door (a password reset link hides its token this way).
-            path, response = location, client.get(location)
+            page_path, response = location, client.get(location)
         if response.status_code == 200 and response.headers.get("Content-Type", "").startswith("text/html"):
-            return (client, path, post_forms(response.content.decode(), path)), role
+            return (client, page_path, post_forms(response.content.decode(), page_path)), role
     return None, f"{name}: no role gets an HTML page"
 
 
@@ -194,6 +160,8 @@ def _fuzz(client: Client, form: PostForm, where: str, *, shrink: bool = True, ex
             # What was accepted must also display: a stored value can break the next page.
             assert landing.status_code < 500, f"{where} redirected to a {landing.status_code} after {_show(data)}"
 
+    for payload in explicit_payloads(form):
+        post_hostile = example(data=payload)(post_hostile)
     post_hostile()
 
 
