@@ -68,17 +68,22 @@ class PostForm:
 
 def post_forms(html: str, page_path: str) -> list[PostForm]:
     """Every ``<form method=post>`` inside ``<main>`` that posts to this site."""
+    return forms_in_main(html, page_path, "post")
+
+
+def forms_in_main(html: str, page_path: str, method: str) -> list[PostForm]:
+    """Every form with this method (``post`` or ``get``) inside ``<main>`` that sends to this site."""
     soup = BeautifulSoup(html, "html.parser")
     main = soup.find("main") or soup
     forms = []
     for index, form in enumerate(
-        tag for tag in main.find_all("form") if (tag.get("method") or "get").lower() == "post"
+        tag for tag in main.find_all("form") if (tag.get("method") or "get").lower() == method
     ):
         action = urljoin(page_path, form.get("action") or page_path)
         parsed = urlparse(action)
         if parsed.netloc:
-            continue  # posts elsewhere: not this site's form
-        path = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+            continue  # sends elsewhere: not this site's form
+        path = parsed.path + (f"?{parsed.query}" if parsed.query and method == "post" else "")
         forms.append(PostForm(action=path, fields=_fields(form), index=index))
     return forms
 

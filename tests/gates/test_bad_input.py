@@ -9,8 +9,11 @@ emails and URLs, unicode edge cases, invalid choices and many values for one
 field. Hidden fields, the CSRF token and formset management fields stay as
 served.
 
-Each example runs in a savepoint that is rolled back afterwards, so every post
-meets the same records. Run more examples with ``BAD_INPUT_EXAMPLES=200``.
+Each field is first posted once at a known-bad value for its kind (the rest of
+the form as served), then hypothesis takes over. Each example runs in a
+savepoint that is rolled back afterwards, so every post meets the same
+records. Search and filter forms (method GET) get the same values. Run more
+examples with ``BAD_INPUT_EXAMPLES=200``.
 """
 
 from __future__ import annotations
@@ -26,11 +29,19 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.test import Client
 from django.urls import path
 from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
 
 from stakeholders.forms.base import BoundedInputMixin
 from stakeholders.models import SecurityEvent, UserSession
 from stakeholders.sessions import SessionStore
-from tests.gates.forms_discovery import SCRIPT_PAYLOAD, PostForm, explicit_payloads, payload_strategy, post_forms
+from tests.gates.forms_discovery import (
+    SCRIPT_PAYLOAD,
+    PostForm,
+    explicit_payloads,
+    forms_in_main,
+    payload_strategy,
+    post_forms,
+)
 from tests.gates.test_permission_matrix import PROJECT_PATTERNS, _client_for, _url
 from tests.gates.world import build_world
 
@@ -266,6 +277,49 @@ def test_fingerprints_see_every_change_but_volatile_tables():
     changed = [table for table in start if start[table] != edited[table]]
     assert changed == [world.target_user._meta.db_table]
     assert edited[changed[0]][0] == start[changed[0]][0]  # same count, different checksum
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "route"), PATTERNS, ids=[name for name, _ in PATTERNS])
+def test_hostile_queries_never_fail(name, route):
+    """Search and filter forms (method GET), with hostile values, plain or as an htmx
+    request, answer with a page or a redirect, never a server error."""
+    world = build_world()
+    page, note = _open_page(world, name, route)
+    if page is None:
+        pytest.skip(note)
+    client, page_path = page[0], page[1]
+    query_forms = forms_in_main(client.get(page_path).content.decode(), page_path, "get")
+    if not query_forms:
+        pytest.skip(f"{name}: no GET form in <main>")
+    for form in query_forms:
+        _fuzz_query(client, form, f"{page_path} form #{form.index} → GET {form.action} as {note}")
+
+
+def _fuzz_query(client: Client, form: PostForm, where: str) -> None:
+    @settings(
+        max_examples=_examples(),
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(data=payload_strategy(form), htmx=st.booleans())
+    def query_hostile(data, htmx):
+        headers = {"HX-Request": "true"} if htmx else {}
+        try:
+            with transaction.atomic():
+                response = client.get(form.action, data, headers=headers)
+                transaction.set_rollback(True)
+        except Exception as error:
+            raise AssertionError(f"{where} raised {error!r} when queried with {_show(data)}") from error
+        status = response.status_code
+        assert status in REDIRECTS | REJECTIONS, f"{where} answered {status} to {_show(data)}"
+        assert SCRIPT_PAYLOAD.encode() not in response.content, f"{where} echoed a script unescaped"
+
+    for payload in explicit_payloads(form):
+        query_hostile = example(data=payload, htmx=False)(query_hostile)
+    query_hostile()
 
 
 # --- The checks themselves catch what they claim to catch -------------------------------
