@@ -35,7 +35,7 @@ class FormField:
 
 
 @dataclass
-class PostForm:
+class PageForm:
     action: str  # path the form posts to
     fields: list[FormField]
     index: int  # position among the page's POST forms
@@ -66,12 +66,12 @@ class PostForm:
         return {form_field.name: form_field.value for form_field in self.fields if form_field.keep}
 
 
-def post_forms(html: str, page_path: str) -> list[PostForm]:
+def post_forms(html: str, page_path: str) -> list[PageForm]:
     """Every ``<form method=post>`` inside ``<main>`` that posts to this site."""
     return forms_in_main(html, page_path, "post")
 
 
-def forms_in_main(html: str, page_path: str, method: str) -> list[PostForm]:
+def forms_in_main(html: str, page_path: str, method: str) -> list[PageForm]:
     """Every form with this method (``post`` or ``get``) inside ``<main>`` that sends to this site."""
     soup = BeautifulSoup(html, "html.parser")
     main = soup.find("main") or soup
@@ -84,7 +84,7 @@ def forms_in_main(html: str, page_path: str, method: str) -> list[PostForm]:
         if parsed.netloc:
             continue  # sends elsewhere: not this site's form
         path = parsed.path + (f"?{parsed.query}" if parsed.query and method == "post" else "")
-        forms.append(PostForm(action=path, fields=_fields(form), index=index))
+        forms.append(PageForm(action=path, fields=_fields(form), index=index))
     return forms
 
 
@@ -294,7 +294,7 @@ def field_strategy(form_field: FormField) -> st.SearchStrategy:
     return st.one_of(hostile, served, omitted)
 
 
-def payload_strategy(form: PostForm) -> st.SearchStrategy:
+def payload_strategy(form: PageForm) -> st.SearchStrategy:
     """A whole post: kept fields as served, every other field hostile, served or left out."""
     fuzzed = st.fixed_dictionaries({form_field.name: field_strategy(form_field) for form_field in form.fuzzable})
     kept = form.kept_data()
@@ -322,7 +322,7 @@ _WORST_TEXT = "x\x00y" + "A" * 10_000
 _WORST_CHOICE = str(2**63)
 
 
-def explicit_payloads(form: PostForm) -> list[dict[str, str | list[str]]]:
+def explicit_payloads(form: PageForm) -> list[dict[str, str | list[str]]]:
     """For each field in turn: the form as served with that one field at its worst."""
     payloads = []
     for form_field in form.fuzzable:

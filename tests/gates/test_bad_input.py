@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import NamedTuple
 
 import pytest
 from django import forms
@@ -36,7 +37,7 @@ from stakeholders.models import SecurityEvent, UserSession
 from stakeholders.sessions import SessionStore
 from tests.gates.forms_discovery import (
     SCRIPT_PAYLOAD,
-    PostForm,
+    PageForm,
     explicit_payloads,
     forms_in_main,
     payload_strategy,
@@ -75,8 +76,15 @@ _started_at: list[float] = []
 PATTERNS = [(name, route) for name, route in PROJECT_PATTERNS if name not in SKIPPED_NAMES]
 
 
-def _open_page(world, name, route):
-    """(client, path, forms) as the most privileged role that gets a page, or a reason why not."""
+class Page(NamedTuple):
+    client: Client
+    path: str
+    forms: list[PageForm]  # POST forms
+    query_forms: list[PageForm]  # GET forms (search, filters)
+
+
+def _open_page(world, name, route) -> tuple[Page | None, str]:
+    """The page as the most privileged role that gets it, and that role; or None and why not."""
     try:
         url = _url(world, name, route)
     except LookupError as error:
@@ -89,7 +97,8 @@ def _open_page(world, name, route):
             # A page that moves next door (a password reset link hides its token this way).
             page_path, response = location, client.get(location)
         if response.status_code == 200 and response.headers.get("Content-Type", "").startswith("text/html"):
-            return (client, page_path, post_forms(response.content.decode(), page_path)), role
+            html = response.content.decode()
+            return Page(client, page_path, post_forms(html, page_path), forms_in_main(html, page_path, "get")), role
     return None, f"{name}: no role gets an HTML page"
 
 
@@ -139,7 +148,7 @@ def _examples() -> int:
     return EXAMPLES if time.monotonic() - _started_at[0] < BUDGET_SECONDS else EXAMPLES_OVER_BUDGET
 
 
-def _fuzz(client: Client, form: PostForm, where: str, *, shrink: bool = True, examples: int | None = None) -> None:
+def _fuzz(client: Client, form: PageForm, where: str, *, shrink: bool = True, examples: int | None = None) -> None:
     sql = _fingerprint_sql()
     before = table_fingerprints(sql)
 
@@ -176,6 +185,32 @@ def _fuzz(client: Client, form: PostForm, where: str, *, shrink: bool = True, ex
     post_hostile()
 
 
+def _fuzz_query(client: Client, form: PageForm, where: str) -> None:
+    @settings(
+        max_examples=_examples(),
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(data=payload_strategy(form), htmx=st.booleans())
+    def query_hostile(data, htmx):
+        headers = {"HX-Request": "true"} if htmx else {}
+        try:
+            with transaction.atomic():
+                response = client.get(form.action, data, headers=headers)
+                transaction.set_rollback(True)
+        except Exception as error:
+            raise AssertionError(f"{where} raised {error!r} when queried with {_show(data)}") from error
+        status = response.status_code
+        assert status in REDIRECTS | REJECTIONS, f"{where} answered {status} to {_show(data)}"
+        assert SCRIPT_PAYLOAD.encode() not in response.content, f"{where} echoed a script unescaped"
+
+    for payload in explicit_payloads(form):
+        query_hostile = example(data=payload, htmx=False)(query_hostile)
+    query_hostile()
+
+
 @pytest.mark.django_db
 def test_discovery_finds_the_forms_of_the_project(capsys):
     """The walk over the URL resolver reaches the known forms; what it skips is listed."""
@@ -185,9 +220,9 @@ def test_discovery_finds_the_forms_of_the_project(capsys):
         page, note = _open_page(world, name, route)
         if page is None:
             skipped.append(note)
-        elif page[2]:
-            found[name] = (note, [form.action for form in page[2]])
-            forms_by_name[name] = page[2]
+        elif page.forms:
+            found[name] = (note, [form.action for form in page.forms])
+            forms_by_name[name] = page.forms
     with capsys.disabled():
         print("\nForms posted with bad input (page: role, actions):")
         for name, (role, actions) in sorted(found.items()):
@@ -223,18 +258,20 @@ def test_discovery_finds_the_forms_of_the_project(capsys):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "route"), PATTERNS, ids=[name for name, _ in PATTERNS])
-def test_hostile_posts_are_rejected_cleanly(name, route):
-    """Hostile values in every field give a page with errors or a redirect, never a
-    server error; a rejected post leaves every table as it was."""
+def test_hostile_input_is_rejected_cleanly(name, route):
+    """Hostile values in every field of every form give a page with errors or a
+    redirect, never a server error; a rejected post leaves every table as it was.
+    Search and filter forms (GET) get the same values, plain and as htmx requests."""
     world = build_world()
     page, note = _open_page(world, name, route)
     if page is None:
         pytest.skip(note)
-    client, path, forms = page
-    if not forms:
-        pytest.skip(f"{name}: no POST form in <main>")
-    for form in forms:
-        _fuzz(client, form, f"{path} form #{form.index} → POST {form.action} as {note}")
+    if not page.forms and not page.query_forms:
+        pytest.skip(f"{name}: no form in <main>")
+    for form in page.forms:
+        _fuzz(page.client, form, f"{page.path} form #{form.index} → POST {form.action} as {note}")
+    for form in page.query_forms:
+        _fuzz_query(page.client, form, f"{page.path} form #{form.index} → GET {form.action} as {note}")
 
 
 @pytest.mark.django_db
@@ -246,11 +283,11 @@ def test_empty_posts_show_an_error_summary(name, route):
     page, note = _open_page(world, name, route)
     if page is None:
         pytest.skip(note)
-    client, path, forms = page
+    client, forms = page.client, page.forms
     if not forms:
         pytest.skip(f"{name}: no POST form in <main>")
     for form in forms:
-        where = f"{path} form #{form.index} → POST {form.action} as {note}"
+        where = f"{page.path} form #{form.index} → POST {form.action} as {note}"
         with transaction.atomic():
             nothing = client.post(form.action, {})
             transaction.set_rollback(True)
@@ -277,49 +314,6 @@ def test_fingerprints_see_every_change_but_volatile_tables():
     changed = [table for table in start if start[table] != edited[table]]
     assert changed == [world.target_user._meta.db_table]
     assert edited[changed[0]][0] == start[changed[0]][0]  # same count, different checksum
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "route"), PATTERNS, ids=[name for name, _ in PATTERNS])
-def test_hostile_queries_never_fail(name, route):
-    """Search and filter forms (method GET), with hostile values, plain or as an htmx
-    request, answer with a page or a redirect, never a server error."""
-    world = build_world()
-    page, note = _open_page(world, name, route)
-    if page is None:
-        pytest.skip(note)
-    client, page_path = page[0], page[1]
-    query_forms = forms_in_main(client.get(page_path).content.decode(), page_path, "get")
-    if not query_forms:
-        pytest.skip(f"{name}: no GET form in <main>")
-    for form in query_forms:
-        _fuzz_query(client, form, f"{page_path} form #{form.index} → GET {form.action} as {note}")
-
-
-def _fuzz_query(client: Client, form: PostForm, where: str) -> None:
-    @settings(
-        max_examples=_examples(),
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-    @given(data=payload_strategy(form), htmx=st.booleans())
-    def query_hostile(data, htmx):
-        headers = {"HX-Request": "true"} if htmx else {}
-        try:
-            with transaction.atomic():
-                response = client.get(form.action, data, headers=headers)
-                transaction.set_rollback(True)
-        except Exception as error:
-            raise AssertionError(f"{where} raised {error!r} when queried with {_show(data)}") from error
-        status = response.status_code
-        assert status in REDIRECTS | REJECTIONS, f"{where} answered {status} to {_show(data)}"
-        assert SCRIPT_PAYLOAD.encode() not in response.content, f"{where} echoed a script unescaped"
-
-    for payload in explicit_payloads(form):
-        query_hostile = example(data=payload, htmx=False)(query_hostile)
-    query_hostile()
 
 
 # --- The checks themselves catch what they claim to catch -------------------------------
@@ -358,7 +352,7 @@ urlpatterns = [
 ]
 
 
-def _probe(client: Client, path_: str) -> PostForm:
+def _probe(client: Client, path_: str) -> PageForm:
     [form] = post_forms(client.get(path_).content.decode(), path_)
     return form
 
