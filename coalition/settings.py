@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "coalition.middleware.RejectNullCharactersMiddleware",  # NUL in any GET/POST value: 400, not a 500
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "stakeholders.middleware.SessionAbsoluteTimeoutMiddleware",

@@ -57,9 +57,10 @@ ROLES_BY_PRIVILEGE = ("admin", "coordinator", "staff", "liaison", "anonymous")
 SKIPPED_NAMES = {"logout"}  # posting signs the tester out; nothing to fill in
 
 REDIRECTS = {302, 303}
+# 400: coalition.middleware.RejectNullCharactersMiddleware refuses NUL characters.
 # 403/404: a hostile id points at no record the user may see.
 # 429: django-axes locks out a sign-in after repeated failures.
-REJECTIONS = {200, 403, 404, 429}
+REJECTIONS = {200, 400, 403, 404, 429}
 
 # Tables that legitimately change on a rejected post: sessions (saved on every
 # request), django-axes' attempt logs and the security log (failed sign-ins).
