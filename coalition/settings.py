@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "coalition.middleware.RejectNullCharactersMiddleware",  # NUL in any GET/POST value: 400, not a 500
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "stakeholders.middleware.SessionAbsoluteTimeoutMiddleware",
@@ -172,6 +173,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Keeps over-long or NUL-bearing usernames out of axes' varchar(255) columns (a 500 otherwise).
+AXES_USERNAME_CALLABLE = "stakeholders.lockout.lockout_username"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -14,6 +14,7 @@ class UserForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(
         label=_("Email address"),
+        max_length=254,
         help_text=_("New users get an email here with a link to choose their password."),
     )
     roles = forms.MultipleChoiceField(

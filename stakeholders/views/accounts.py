@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from ..filters.accounts import UserFilter
 from ..forms.accounts import UserForm
+from ..forms.base import add_service_errors
 from ..selectors.accounts import user_for_user, users_visible_to
 from ..services import accounts as services
 
@@ -30,17 +32,22 @@ def user_list(request):
 def user_create(request):
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.user_create(
-            username=form.cleaned_data["username"],
-            email=form.cleaned_data["email"],
-            first_name=form.cleaned_data["first_name"],
-            last_name=form.cleaned_data["last_name"],
-            roles=form.cleaned_data["roles"],
-        )
-        messages.success(
-            request, _("User %(name)s created. They have been emailed a link to choose a password.") % {"name": user}
-        )
-        return redirect("stakeholders:user_list")
+        try:
+            user = services.user_create(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                roles=form.cleaned_data["roles"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("User %(name)s created. They have been emailed a link to choose a password.") % {"name": user},
+            )
+            return redirect("stakeholders:user_list")
     return render(request, "stakeholders/user_form.html", {"form": form, "title": _("New user")})
 
 
@@ -53,17 +60,21 @@ def user_edit(request, pk):
         if user == request.user and not form.cleaned_data["is_active"]:
             form.add_error("is_active", _("You cannot deactivate your own account. Ask another admin."))
         else:
-            services.user_update(
-                user=user,
-                email=form.cleaned_data["email"],
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                roles=form.cleaned_data["roles"],
-                is_active=form.cleaned_data["is_active"],
-                by=request.user,
-            )
-            messages.success(request, _("Changes to %(name)s saved.") % {"name": user})
-            return redirect("stakeholders:user_list")
+            try:
+                services.user_update(
+                    user=user,
+                    email=form.cleaned_data["email"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    roles=form.cleaned_data["roles"],
+                    is_active=form.cleaned_data["is_active"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Changes to %(name)s saved.") % {"name": user})
+                return redirect("stakeholders:user_list")
     return render(
         request, "stakeholders/user_form.html", {"form": form, "title": _("Edit user %(name)s") % {"name": user}}
     )
