@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import CharField, F, Func, Lookup, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
@@ -31,6 +33,105 @@ def people_visible_to(user: User) -> QuerySet[Person]:
     return Person.objects.filter(
         Q(pk__in=me) | Q(pk__in=related_to_me) | Q(pk__in=related_from_me) | Q(pk__in=colleagues)
     )
+
+
+# --- Search ---------------------------------------------------------------------------
+#
+# People are found by name, email or the name of an organization they are affiliated
+# with, tolerating a typo. Two implementations, chosen per database:
+#
+# * With the pg_trgm extension (the machine's PostgreSQL; migration 0011 creates it
+#   when the server offers it, with trigram GIN indexes on the person search text and
+#   the organization name): a term matches a substring (ILIKE) or is word-similar
+#   (``term <% text``, pg_trgm's word_similarity >= 0.6). Both use the GIN indexes.
+# * Without it (the embedded PostgreSQL has no contrib extensions): the term matches
+#   as a substring, or, for terms of 4+ characters, within one edit: every pattern
+#   with one character replaced (``_``), one character dropped, or one ``_`` inserted
+#   goes into one ``ILIKE ANY (...)``. Portable, a sequential scan, fine for the
+#   sizes such a server serves (tests and local use).
+
+# The text a person is found by; the trigram index of migration 0011 is on exactly this.
+PERSON_SEARCH_COLUMNS = ("first_name", "last_name", "preferred_name", "email")
+FUZZY_MIN_LENGTH = 4
+_trigram_by_database: dict[str, bool] = {}
+
+
+class _WordSimilar(Lookup):
+    """``term <% text``: pg_trgm word similarity, served by a gin_trgm_ops index on ``text``."""
+
+    lookup_name = "coalition_word_similar"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{rhs} <%% {lhs}", [*rhs_params, *lhs_params]
+
+
+class _ILikeAny(Lookup):
+    """``text ILIKE ANY (patterns)``."""
+
+    lookup_name = "coalition_ilike_any"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE ANY ({rhs})", [*lhs_params, *rhs_params]
+
+
+def trigram_search_available() -> bool:
+    """Whether pg_trgm is installed in the current database (asked once per database)."""
+    name = connection.settings_dict["NAME"]
+    if name not in _trigram_by_database:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
+            _trigram_by_database[name] = cursor.fetchone()[0]
+    return _trigram_by_database[name]
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def typo_patterns(term: str) -> list[str]:
+    """ILIKE patterns matching ``term`` as a substring within one edit (substitution, deletion, insertion)."""
+    chars = [_like_escape(c) for c in term.lower()]
+    patterns = {"".join(chars)}
+    if len(term) >= FUZZY_MIN_LENGTH:
+        for i in range(len(chars)):
+            patterns.add("".join(chars[:i] + ["_"] + chars[i + 1 :]))  # one character replaced
+            patterns.add("".join(chars[:i] + chars[i + 1 :]))  # one character too many in the term
+        for i in range(1, len(chars)):
+            patterns.add("".join(chars[:i] + ["_"] + chars[i:]))  # one character missing from the term
+    return sorted(f"%{pattern}%" for pattern in patterns)
+
+
+def _text_matches(text, term: str, *, trigram: bool) -> Q:
+    if trigram:
+        pattern = Value([f"%{_like_escape(term)}%"], output_field=ArrayField(CharField()))
+        return Q(_ILikeAny(text, pattern)) | Q(_WordSimilar(text, Value(term, output_field=CharField())))
+    return Q(_ILikeAny(text, Value(typo_patterns(term), output_field=ArrayField(CharField()))))
+
+
+def _columns_text(*columns: str) -> Func:
+    """The columns joined by spaces, exactly as the trigram index of migration 0011 spells it."""
+    return Func(
+        *(F(column) for column in columns),
+        template="(%(expressions)s)",
+        arg_joiner=" || ' ' || ",
+        output_field=CharField(),
+    )
+
+
+def people_matching(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """People in ``queryset`` matching every word of ``query`` by name, email or organization, typos tolerated."""
+    trigram = trigram_search_available()
+    person_text = _columns_text(*PERSON_SEARCH_COLUMNS)
+    organization_text = _columns_text("name")
+    for term in query.split()[:5]:
+        organizations = Organization.objects.filter(_text_matches(organization_text, term, trigram=trigram))
+        in_organization = Affiliation.objects.filter(organization__in=organizations).values("person_id")
+        queryset = queryset.filter(_text_matches(person_text, term, trigram=trigram) | Q(pk__in=in_organization))
+    return queryset
 
 
 def person_for_user(user: User, pk: int) -> Person:
