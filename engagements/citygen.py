@@ -28,6 +28,7 @@ from django.utils import timezone
 from coalition.models import AllyStance, Coalition, Membership
 from engagements.models import Attendance, Commitment, Engagement, FollowUp, InputItem
 from stakeholders.models import (
+    Affiliation,
     Department,
     Election,
     FundingSource,
@@ -47,6 +48,7 @@ SIZES: dict[str, dict[str, int]] = {
         "users": 6,
         "people": 400,
         "organizations": 40,
+        "affiliations": 200,
         "departments": 4,
         "positions": 20,
         "tenures": 100,
@@ -66,6 +68,7 @@ SIZES: dict[str, dict[str, int]] = {
         "users": 100,
         "people": 50_000,
         "organizations": 5_000,
+        "affiliations": 25_000,
         "departments": 60,
         "positions": 2_000,
         "tenures": 100_000,
@@ -270,7 +273,19 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
             for i in range(n["people"])
         ],
     )
-    log(f"  {len(users)} users, {len(orgs)} organizations, {len(people)} people")
+    affiliations = copy_instances(
+        Affiliation,
+        [
+            Affiliation(
+                person=person,
+                organization=orgs[rng.randrange(len(orgs))],
+                role_title=rng.choice(["Member", "Director", "Organizer", "Volunteer"]),
+                start_date=days_ago(200, 2000),
+            )
+            for person in rng.sample(people, k=min(n["affiliations"], len(people)))
+        ],
+    )
+    log(f"  {len(users)} users, {len(orgs)} organizations, {len(people)} people, {len(affiliations)} affiliations")
 
     departments = copy_instances(
         Department,
@@ -413,22 +428,22 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
                 created_by=pick_user(),
             )
         )
-    copy_instances(Engagement, engagements)
+    # Named attendees first, so each total is written with the row (an UPDATE would fire
+    # the deferred breakdown check once per engagement at commit).
     per_engagement = n["attendance"] // max(1, len(engagements))
     extra = n["attendance"] - per_engagement * len(engagements)
-    attendance = []
+    attendees = []
     for index, engagement in enumerate(engagements):
         k = min(len(people), per_engagement + (1 if index < extra else 0))
-        for person_index in rng.sample(range(len(people)), k=k):
-            attendance.append(Attendance(engagement=engagement, person=people[person_index]))
+        attendees.append(rng.sample(range(len(people)), k=k))
         engagement.attendance_total = k + rng.randint(0, 40)
+    copy_instances(Engagement, engagements)
+    attendance = [
+        Attendance(engagement=engagement, person=people[person_index])
+        for engagement, chosen in zip(engagements, attendees, strict=True)
+        for person_index in chosen
+    ]
     copy_instances(Attendance, attendance)
-    with connection.cursor() as cursor:  # the totals, in one statement (they include the named attendees)
-        cursor.execute(
-            "UPDATE engagements_engagement e SET attendance_total = v.total FROM unnest(%s::bigint[], %s::int[])"
-            " AS v(id, total) WHERE e.id = v.id",
-            [[e.pk for e in engagements], [e.attendance_total for e in engagements]],
-        )
     items = []
     for i in range(n["input_items"]):
         items.append(
