@@ -97,8 +97,9 @@ def _matching_ids(term: str, *, trigram: bool) -> RawSQL:
     else:
         condition = "{text} ILIKE ANY (%s)"
         params = [typo_patterns(term)]
-    sql = (  # noqa: S608 - fixed table and column names; the term is a parameter
-        f"SELECT p.id FROM stakeholders_person p WHERE {condition.format(text=_PERSON_TEXT)}"
+    # Fixed table and column names only; the term is always a parameter.
+    sql = (
+        f"SELECT p.id FROM stakeholders_person p WHERE {condition.format(text=_PERSON_TEXT)}"  # noqa: S608
         " UNION SELECT f.person_id FROM stakeholders_affiliation f"
         " JOIN stakeholders_organization o ON o.id = f.organization_id"
         f" WHERE {condition.format(text='(o.name)')}"
