@@ -24,10 +24,16 @@ def _generate(seed: int) -> None:
 
 @pytest.mark.django_db
 def test_page_query_counts_are_the_same_on_a_city_twice_the_size():
-    """Each page's query count on a small generated city equals its count after a second city is added."""
+    """Each page's query count on a small generated city equals its count after a second city is added.
+
+    The second city is generated from the same seed, so the records the pages look up
+    have the same shape (an engagement with the same kinds of rows), and a first pass
+    warms the per-process caches (content types, the search's pg_trgm check).
+    """
     _generate(seed=1)
+    _query_counts()
     small = _query_counts()
-    _generate(seed=2)
+    _generate(seed=1)
     large = _query_counts()
     assert set(small) == {page.name for page in pages.PAGES}
     assert large == small
