@@ -107,7 +107,7 @@ class Client:
             headers["Cookie"] = "; ".join(f"{key}={value}" for key, value in self.cookies.items())
         body = None
         if form is not None:
-            body = urllib.parse.urlencode(form)
+            body = urllib.parse.urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             if "csrftoken" in self.cookies:
                 headers["X-CSRFToken"] = self.cookies["csrftoken"]
@@ -299,6 +299,21 @@ def _fill(template: str, params: dict) -> str:
     return template.format(**params) if "{" in template else template
 
 
+def fill_data(data: dict, params: dict) -> dict:
+    """A POST form from a row's ``data``: placeholders filled; a value that is exactly
+    ``{name}`` where the lookup column ``name`` is a list (e.g. ``array_agg(id)``)
+    becomes that many values of the field (a multiple choice)."""
+    form = {}
+    for key, value in data.items():
+        value = str(value)
+        inner = value[1:-1] if value.startswith("{") and value.endswith("}") else None
+        if inner and isinstance(params.get(inner), list | tuple):
+            form[key] = [str(item) for item in params[inner]]
+        else:
+            form[key] = _fill(value, params)
+    return form
+
+
 def request_page(client: Client, page: page_table.Page, path: str, data: dict) -> Response:
     if page.method == "POST":
         form = {**data, "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")}
@@ -321,7 +336,7 @@ def measure_page(port: int, page: page_table.Page, cursor, credentials: Credenti
     if params is None:
         return {**base, "path": page.path, "skipped": "no data: the lookup query returned no row"}
     path = _fill(page.path, params)
-    data = {key: _fill(str(value), params) for key, value in page.data.items()}
+    data = fill_data(page.data, params)
     client = signed_in_client(port, page, credentials)
     try:
         for _ in range(warmup):
@@ -630,7 +645,7 @@ def run(args: argparse.Namespace) -> dict:
                     if params is None:
                         continue
                     path = _fill(page.path, params)
-                    data = {key: _fill(str(value), params) for key, value in page.data.items()}
+                    data = fill_data(page.data, params)
                     for clients in args.clients:
                         print(
                             f"load {page.name}: {clients} clients for {args.duration:.0f} s ...",

@@ -148,6 +148,217 @@ PAGES: list[Page] = [
             " FROM stakeholders_securityevent ORDER BY occurred_at DESC, id DESC LIMIT 100"
         ),
     ),
+    # --- The main pages of issue 9 -------------------------------------------------
+    Page(
+        name="people_list",
+        kind="list",
+        path="/people/",
+        role="staff",
+        floor=(
+            "SELECT p.id, p.first_name, p.last_name, p.preferred_name, p.email, p.phone, n.name AS neighborhood"
+            " FROM stakeholders_person p LEFT JOIN stakeholders_neighborhood n ON n.id = p.neighborhood_id"
+            " ORDER BY p.last_name, p.first_name, p.id LIMIT 50"
+        ),
+        load=True,
+    ),
+    Page(
+        name="person_detail",
+        kind="detail",
+        path="/people/{id}/",
+        role="staff",
+        # A person who attended engagements and has relationships, so every panel has rows.
+        lookup=(
+            "SELECT p.id FROM stakeholders_person p ORDER BY"
+            " EXISTS (SELECT 1 FROM engagements_attendance a WHERE a.person_id = p.id) DESC, p.id LIMIT 1"
+        ),
+        floor=(
+            "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, e.title, e.starts_at"
+            " FROM stakeholders_person p"
+            " LEFT JOIN engagements_attendance a ON a.person_id = p.id"
+            " LEFT JOIN engagements_engagement e ON e.id = a.engagement_id"
+            " WHERE p.id = %(id)s ORDER BY e.starts_at DESC LIMIT 20"
+        ),
+    ),
+    Page(
+        name="people_search",
+        kind="search",
+        # A last name that also occurs in email addresses and organization names.
+        path="/people/?q=okafor",
+        role="staff",
+        params={"pattern": "%okafor%"},
+        floor=(
+            "SELECT p.id, p.first_name, p.last_name, p.email FROM stakeholders_person p"
+            " WHERE p.first_name ILIKE %(pattern)s OR p.last_name ILIKE %(pattern)s OR p.email ILIKE %(pattern)s"
+            " OR EXISTS (SELECT 1 FROM stakeholders_affiliation f JOIN stakeholders_organization o"
+            " ON o.id = f.organization_id WHERE f.person_id = p.id AND o.name ILIKE %(pattern)s)"
+            " ORDER BY p.last_name, p.first_name, p.id LIMIT 50"
+        ),
+    ),
+    Page(
+        name="organizations_list",
+        kind="list",
+        path="/organizations/",
+        role="staff",
+        floor=("SELECT id, name, kind, is_partner, email, phone FROM stakeholders_organization ORDER BY name LIMIT 50"),
+    ),
+    Page(
+        name="engagements_list",
+        kind="list",
+        path="/engagements/",
+        role="staff",
+        floor=(
+            "SELECT e.id, e.title, e.kind, e.starts_at, e.attendance_total, e.location, u.first_name, u.last_name,"
+            " (SELECT count(*) FROM engagements_commitment c WHERE c.engagement_id = e.id) AS commitments"
+            " FROM engagements_engagement e LEFT JOIN stakeholders_user u ON u.id = e.created_by_id"
+            " WHERE e.status = 'logged' ORDER BY e.starts_at DESC NULLS LAST, e.id DESC LIMIT 50"
+        ),
+        load=True,
+    ),
+    Page(
+        name="engagement_detail",
+        kind="detail",
+        path="/engagements/{id}/",
+        role="staff",
+        lookup=(
+            "SELECT e.id FROM engagements_engagement e WHERE e.status = 'logged'"
+            " AND e.id IN (SELECT engagement_id FROM engagements_attendance)"
+            " ORDER BY e.starts_at DESC NULLS LAST, e.id DESC LIMIT 1"
+        ),
+        floor=(
+            "SELECT e.title, e.starts_at, e.summary, p.first_name, p.last_name, i.text, i.count_raised"
+            " FROM engagements_engagement e"
+            " LEFT JOIN engagements_attendance a ON a.engagement_id = e.id"
+            " LEFT JOIN stakeholders_person p ON p.id = a.person_id"
+            " LEFT JOIN engagements_inputitem i ON i.engagement_id = e.id"
+            " WHERE e.id = %(id)s"
+        ),
+    ),
+    Page(
+        name="quick_log_submit",
+        kind="submit",
+        method="POST",
+        path="/engagements/log/",
+        role="staff",
+        expect=302,
+        # 20 named attendees, and the staff user as the owner of the commitments.
+        lookup=(
+            "SELECT (SELECT array_agg(id) FROM (SELECT id FROM stakeholders_person ORDER BY id LIMIT 20) p)"
+            " AS attendees, (SELECT id FROM stakeholders_user WHERE username = 'staff') AS owner"
+        ),
+        data={
+            "kind": "listening_session",
+            "title": "Benchmark listening session",
+            "date": "2026-01-15",
+            "start_time": "18:00",
+            "end_time": "19:30",
+            "location": "Northside Library",
+            "attendance_total": "40",
+            "summary": "Residents talked about the bus line and the library hours.",
+            "action": "log",
+            "attendees": "{attendees}",
+            "breakdown-TOTAL_FORMS": "0",
+            "breakdown-INITIAL_FORMS": "0",
+            "input-TOTAL_FORMS": "10",
+            "input-INITIAL_FORMS": "0",
+            **{f"input-{n}-text": f"Residents raised point {n + 1} about the bus line" for n in range(10)},
+            **{f"input-{n}-count_raised": str(n + 1) for n in range(10)},
+            "commitment-TOTAL_FORMS": "3",
+            "commitment-INITIAL_FORMS": "0",
+            **{f"commitment-{n}-description": f"Report back on point {n + 1}" for n in range(3)},
+            **{f"commitment-{n}-owner": "{owner}" for n in range(3)},
+            **{f"commitment-{n}-answers": str(n + 1) for n in range(3)},
+        },
+        # What a submit writes: the engagement, 10 items, 20 attendances, 3 commitments.
+        floor=(
+            "SELECT e.id, (SELECT count(*) FROM engagements_inputitem i WHERE i.engagement_id = e.id),"
+            " (SELECT count(*) FROM engagements_attendance a WHERE a.engagement_id = e.id)"
+            " FROM engagements_engagement e ORDER BY e.id DESC LIMIT 1"
+        ),
+    ),
+    Page(
+        name="commitments_list",
+        kind="list",
+        path="/engagements/commitments/",
+        role="staff",
+        floor=(
+            "SELECT c.id, c.description, c.status, c.due_on, e.title, u.first_name, u.last_name, d.name"
+            " FROM engagements_commitment c JOIN engagements_engagement e ON e.id = c.engagement_id"
+            " LEFT JOIN stakeholders_user u ON u.id = c.owner_id"
+            " LEFT JOIN stakeholders_department d ON d.id = c.department_id"
+            " ORDER BY c.due_on ASC NULLS LAST, c.id LIMIT 50"
+        ),
+    ),
+    Page(
+        name="ally_map",
+        kind="map",
+        path="/coalitions/{id}/allies/",
+        role="staff",
+        lookup=(
+            "SELECT coalition_id AS id FROM coalition_allystance"
+            " GROUP BY coalition_id ORDER BY count(*) DESC, coalition_id LIMIT 1"
+        ),
+        floor=(
+            "SELECT s.id, s.stance, s.influence, p.first_name, p.last_name, u.username"
+            " FROM coalition_allystance s JOIN stakeholders_person p ON p.id = s.person_id"
+            " LEFT JOIN stakeholders_user u ON u.id = s.owner_id"
+            " WHERE s.coalition_id = %(id)s ORDER BY p.last_name, p.first_name"
+        ),
+    ),
+    Page(
+        name="ally_graph_json",
+        kind="json",
+        path="/coalitions/{id}/allies/graph.json",
+        role="staff",
+        lookup=(
+            "SELECT coalition_id AS id FROM coalition_allystance"
+            " GROUP BY coalition_id ORDER BY count(*) DESC, coalition_id LIMIT 1"
+        ),
+        floor=(
+            "SELECT s.person_id, p.first_name, p.last_name, s.stance, s.influence, s.owner_id"
+            " FROM coalition_allystance s JOIN stakeholders_person p ON p.id = s.person_id"
+            " WHERE s.coalition_id = %(id)s"
+            " UNION ALL SELECT r.person_id, '', '', '', '', r.other_person_id FROM stakeholders_relationship r"
+            " JOIN coalition_allystance a ON a.person_id = r.person_id AND a.coalition_id = %(id)s"
+            " JOIN coalition_allystance b ON b.person_id = r.other_person_id AND b.coalition_id = %(id)s"
+        ),
+    ),
+    Page(
+        name="followup_inbox",
+        kind="list",
+        path="/engagements/followups/",
+        role="staff",
+        floor=(
+            "SELECT f.id, f.title, f.reason, f.due_on, f.status FROM engagements_followup f"
+            " JOIN stakeholders_user u ON u.id = f.user_id WHERE u.username = %(username)s"
+            " ORDER BY CASE WHEN f.status = 'open' THEN 0 WHEN f.status = 'snoozed' THEN 1 ELSE 2 END,"
+            " f.due_on, f.id LIMIT 50"
+        ),
+    ),
+    Page(
+        name="payments_ledger",
+        kind="list",
+        path="/stipends/payments/",
+        role="admin",
+        floor=(
+            "SELECT y.id, y.period_start, y.period_end, y.amount, y.status, p.first_name, p.last_name,"
+            " sum(y.amount) OVER () AS total"
+            " FROM stakeholders_stipendpayment y"
+            " JOIN stakeholders_stipendagreement a ON a.id = y.agreement_id"
+            " JOIN stakeholders_liaisonprofile l ON l.id = a.liaison_id"
+            " JOIN stakeholders_person p ON p.id = l.person_id"
+            " ORDER BY y.period_start DESC, y.id DESC LIMIT 50"
+        ),
+    ),
+    Page(
+        name="home_staff",
+        kind="page",
+        path="/",
+        role="staff",
+        floor=(
+            "SELECT f.id, f.title, f.due_on FROM engagements_followup f JOIN stakeholders_user u ON u.id = f.user_id"
+            " WHERE u.username = %(username)s AND f.status = 'open' ORDER BY f.due_on, f.id LIMIT 10"
+        ),
+    ),
     Page(
         name="login_page",
         kind="page",

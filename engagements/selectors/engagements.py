@@ -10,7 +10,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from stakeholders.models import Organization, Person, User
@@ -32,13 +33,26 @@ def engagements_visible_to(user: User, *, include_drafts: bool = False) -> Query
     return Engagement.objects.filter(visible)
 
 
+def _commitment_count() -> Coalesce:
+    counted = (
+        Commitment.objects.filter(engagement=OuterRef("pk"))
+        .order_by()
+        .values("engagement")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def engagement_list_for(user: User) -> QuerySet[Engagement]:
     """Visible engagements with what a list row shows, in a fixed number of queries."""
     return (
         engagements_visible_to(user)
         .select_related("neighborhood", "coalition", "created_by")
         .prefetch_related("languages", "host_organizations", "departments")
-        .annotate(commitment_count=Count("commitments", distinct=True))
+        # A correlated subquery, not a join + GROUP BY: the paginator's COUNT then drops it
+        # and counts the engagements alone instead of grouping every row of the table.
+        .annotate(commitment_count=_commitment_count())
         .order_by(F("starts_at").desc(nulls_last=True), "-pk")
     )
 

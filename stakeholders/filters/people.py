@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Affiliation, Language, Neighborhood, Organization, Person, Tag
+from ..selectors.people import people_matching
 
 
 class _StyledFilterSet(django_filters.FilterSet):
@@ -35,18 +36,8 @@ class PersonFilter(_StyledFilterSet):
         fields = ["q", "neighborhood", "language", "tag", "sector"]
 
     def search(self, queryset, name, value):
-        """Name, email or the name of an organization the person is affiliated with."""
-        terms = value.split()
-        for term in terms:
-            in_organization = Affiliation.objects.filter(person=OuterRef("pk"), organization__name__icontains=term)
-            queryset = queryset.filter(
-                Q(first_name__icontains=term)
-                | Q(last_name__icontains=term)
-                | Q(preferred_name__icontains=term)
-                | Q(email__icontains=term)
-                | Exists(in_organization)
-            )
-        return queryset
+        """Name, email or the name of an organization the person is affiliated with; typos tolerated."""
+        return people_matching(queryset, value)
 
     def with_language(self, queryset, name, value):
         return queryset.filter(Exists(Person.languages.through.objects.filter(person=OuterRef("pk"), language=value)))

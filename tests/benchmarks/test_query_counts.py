@@ -42,7 +42,7 @@ def _query_counts() -> dict[str, int]:
                 client.force_login(User.objects.get(username=page.role))
             params = harness.lookup_params(cursor, page, page.role)
             path = harness._fill(page.path, params)
-            data = {key: harness._fill(str(value), params) for key, value in page.data.items()}
+            data = harness.fill_data(page.data, params)
             with CaptureQueriesContext(connection) as captured:
                 response = client.post(path, data) if page.method == "POST" else client.get(path)
             assert response.status_code == page.expect, f"{page.name}: HTTP {response.status_code}"

@@ -1,13 +1,22 @@
-"""Generate a synthetic city to measure the reminder scan on (see benchmarks/reminder_scan.py).
+"""Generate a synthetic city.
 
-Every table is written with batched ``bulk_create``; 100,000 tenures take seconds.
-Rows are added next to whatever exists (each run gets its own name prefix).
+``--size small|large`` builds a whole city (people, organizations, government,
+engagements, coalitions, stipends, follow-ups) with COPY (engagements/citygen.py);
+``large`` is the city of the performance budgets (issue 9), ``small`` serves tests.
+Any size can be overridden per entity, e.g. ``--size large --people 80000``.
+The demo users (seed_demo's) are created first so the benchmark can sign in.
+
+Without ``--size`` it keeps its first job: tenures, relationships and elections
+for the reminder scan benchmark (see benchmarks/reminder_scan.py), written with
+batched ``bulk_create``. Rows are added next to whatever exists (each run gets
+its own name prefix).
 """
 
 from __future__ import annotations
 
 import datetime
 import random
+import time
 import uuid
 
 from django.contrib.auth.hashers import make_password
@@ -15,6 +24,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from engagements import citygen
+from stakeholders.demo import seed_users
 from stakeholders.models import Department, Election, Person, Position, Relationship, Tenure, User
 
 HOLDERS_PER_POSITION = 5
@@ -25,18 +36,36 @@ class Command(BaseCommand):
     help = "Bulk-generate a synthetic city of tenures, relationships and elections for the reminder benchmark."
 
     def add_arguments(self, parser):
-        parser.add_argument("--tenures", type=int, default=100_000)
-        parser.add_argument("--relationships", type=int, default=20_000)
-        parser.add_argument("--elections", type=int, default=5)
+        parser.add_argument("--size", choices=sorted(citygen.SIZES), default=None, help="Build a whole city.")
+        for entity in citygen.SIZES["large"]:
+            if entity not in ("tenures", "relationships", "elections", "users"):
+                parser.add_argument(f"--{entity.replace('_', '-')}", type=int, default=None, dest=entity)
+        parser.add_argument("--tenures", type=int, default=None, help="Default 100,000 (or the size's).")
+        parser.add_argument("--relationships", type=int, default=None, help="Default 20,000 (or the size's).")
+        parser.add_argument("--elections", type=int, default=None, help="Default 5 (or the size's).")
         parser.add_argument("--users", type=int, default=0, help="Relationship owners (default: relationships / 50).")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--today", type=datetime.date.fromisoformat, default=None)
 
-    def handle(self, *args, tenures, relationships, elections, users, seed, today, **options):
-        rng = random.Random(seed)
+    def handle(self, *args, size, tenures, relationships, elections, users, seed, today, **options):
         if isinstance(today, str):  # call_command passes options as given
             today = datetime.date.fromisoformat(today)
         today = today or timezone.localdate()
+        if size:
+            return self.generate_city(
+                size,
+                seed=seed,
+                today=today,
+                tenures=tenures,
+                relationships=relationships,
+                elections=elections,
+                users=users,
+                **options,
+            )
+        tenures = 100_000 if tenures is None else tenures
+        relationships = 20_000 if relationships is None else relationships
+        elections = 5 if elections is None else elections
+        rng = random.Random(seed)
         prefix = f"gen-{seed}-{uuid.uuid4().hex[:6]}"
         n_positions = max(1, tenures // HOLDERS_PER_POSITION)
         n_people = max(2, tenures // 2)
@@ -114,4 +143,18 @@ class Command(BaseCommand):
             f"Generated {tenures} tenures ({len(holders)} current) in {n_positions} positions, {n_people} people, "
             f"{len(links)} relationships owned by {n_users} users, "
             f"{elections} elections ({len(ballot)} seats on ballots)."
+        )
+
+    def generate_city(self, size: str, *, seed: int, today: datetime.date, **overrides) -> None:
+        sizes = dict(citygen.SIZES[size])
+        for entity in sizes:
+            if overrides.get(entity):
+                sizes[entity] = overrides[entity]
+        started = time.perf_counter()
+        with transaction.atomic():
+            seed_users()
+            made = citygen.generate(sizes, seed=seed, today=today, log=self.stdout.write)
+        self.stdout.write(
+            f"Generated a {size} city in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{key} {value}" for key, value in made.items())
         )
