@@ -160,3 +160,19 @@ def home_term_ends(user: User, *, today: datetime.date, days: int = 180) -> Quer
         .select_related("person", "position")
         .order_by("planned_end_date", "pk")[:50]
     )
+
+
+def home_commitments_due(user: User, *, today: datetime.date, limit: int = 50) -> QuerySet[Commitment]:
+    """Open commitments ``user`` owns that are due by the end of this month, overdue ones
+    included (they are still due), soonest first. One query."""
+    next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return (
+        Commitment.objects.filter(
+            owner=user,
+            engagement__status=Engagement.Status.LOGGED,
+            due_on__lt=next_month,
+        )
+        .exclude(status__in=[Commitment.Status.DONE, Commitment.Status.DECLINED])
+        .select_related("engagement")
+        .order_by("due_on", "pk")[:limit]
+    )
