@@ -19,7 +19,8 @@ CITY = datetime.timezone(datetime.timedelta(hours=-5))  # Chicago in summer
 
 
 def facilitated(liaison, day: datetime.date, **kwargs):
-    engagement = EngagementFactory(starts_at=datetime.datetime.combine(day, datetime.time(18, 0), tzinfo=CITY), **kwargs)
+    starts_at = datetime.datetime.combine(day, datetime.time(18, 0), tzinfo=CITY)
+    engagement = EngagementFactory(starts_at=starts_at, **kwargs)
     engagement.facilitator_people.add(liaison.person)
     return engagement
 
@@ -61,9 +62,7 @@ def test_only_a_draft_payment_and_only_an_admin_may_change_its_engagements(payme
     engagement = facilitated(payment.agreement.liaison, datetime.date(2026, 3, 5))
     with pytest.raises(PermissionDenied):
         stipend_payment_link_engagements(actor=staff_user, payment=payment, engagement_ids=[engagement.pk])
-    StipendPayment.objects.filter(pk=payment.pk).update(
-        status=StipendPayment.Status.SUBMITTED, submitted_by=admin_user
-    )
+    StipendPayment.objects.filter(pk=payment.pk).update(status=StipendPayment.Status.SUBMITTED, submitted_by=admin_user)
     with pytest.raises(ValidationError):
         stipend_payment_link_engagements(actor=admin_user, payment=payment, engagement_ids=[engagement.pk])
 
@@ -123,9 +122,7 @@ def test_the_panel_is_read_only_for_the_liaison_and_closed_to_staff(client, paym
     """The liaison sees what their submitted payment pays for but cannot change it; staff get 403."""
     engagement = facilitated(payment.agreement.liaison, datetime.date(2026, 3, 5), title="Westside walk")
     stipend_payment_link_engagements(actor=admin_user, payment=payment, engagement_ids=[engagement.pk])
-    StipendPayment.objects.filter(pk=payment.pk).update(
-        status=StipendPayment.Status.SUBMITTED, submitted_by=admin_user
-    )
+    StipendPayment.objects.filter(pk=payment.pk).update(status=StipendPayment.Status.SUBMITTED, submitted_by=admin_user)
     from tests.stakeholders.factories import UserFactory
 
     liaison_user = UserFactory(roles=["Liaison"])
