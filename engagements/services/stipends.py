@@ -10,14 +10,19 @@ import datetime
 from collections.abc import Iterable
 
 import pghistory
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stakeholders.models import LiaisonProfile, StipendPayment, User
+from stakeholders.roles import Role
+from stakeholders.selectors.stipends import tax_threshold, year_to_date_paid
 
-from ..models import Engagement, PaymentEngagement
+from .. import reminders
+from ..models import Engagement, FollowUp, PaymentEngagement
 
 MANAGE = "stakeholders.manage_stipends"
 
@@ -103,3 +108,47 @@ def stipend_payment_link_engagements(
                 {"engagements": _("One of these engagements was just paid for elsewhere. Reload and try again.")}
             ) from error
     return list(PaymentEngagement.objects.filter(payment=payment).select_related("engagement"))
+
+
+TAX_FOLLOWUP_DUE_DAYS = 14
+
+
+def followups_tax_threshold(*, payment_id: int) -> int:
+    """After a payment is marked paid: when its liaison's total paid in that calendar year is
+    at or above ``settings.STIPEND_TAX_THRESHOLD``, every active admin gets a follow-up to make
+    sure Finance has the liaison's tax form.
+
+    Once per liaison and year: the cycle ``"tax:<year>"`` is part of the follow-up's unique
+    key, so later payments that year (or this receiver running twice) add nothing.
+    Returns how many follow-ups were offered.
+    """
+    payment = (
+        StipendPayment.objects.select_related("agreement__liaison__person")
+        .filter(pk=payment_id, status=StipendPayment.Status.PAID)
+        .first()
+    )
+    if payment is None or payment.paid_on is None:
+        return 0
+    liaison, year = payment.agreement.liaison, payment.paid_on.year
+    total, threshold = year_to_date_paid(liaison, year), tax_threshold()
+    if total < threshold:
+        return 0
+    admins = User.objects.filter(is_active=True, groups__name=Role.ADMIN).distinct().values_list("pk", flat=True)
+    title = _(
+        "%(liaison)s has been paid %(total)s in %(year)s, at or above the tax-reporting threshold of "
+        "%(threshold)s: make sure Finance has their tax form."
+    ) % {"liaison": liaison, "total": total, "year": year, "threshold": threshold}
+    liaison_type = ContentType.objects.get_for_model(LiaisonProfile)
+    due_on = timezone.localdate() + datetime.timedelta(days=TAX_FOLLOWUP_DUE_DAYS)
+    return reminders.insert_followups(
+        FollowUp(
+            user_id=admin_id,
+            reason=FollowUp.Reason.TAX_THRESHOLD,
+            content_type=liaison_type,
+            object_id=liaison.pk,
+            cycle=f"tax:{year}",
+            title=title[:300],
+            due_on=due_on,
+        )
+        for admin_id in admins
+    )
