@@ -22,3 +22,4 @@ class EngagementsConfig(AppConfig):
         panels.register(
             "stipend_payment", panels.Panel(_("Engagements paid for"), "engagements:payment_engagements_panel")
         )
+        panels.register("liaison", panels.Panel(_("Engagements facilitated"), "engagements:liaison_engagements_panel"))

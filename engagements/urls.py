@@ -52,4 +52,5 @@ urlpatterns = [
         stipend_views.payment_engagements_panel,
         name="payment_engagements_panel",
     ),
+    path("panels/liaison/<int:pk>/", stipend_views.liaison_engagements_panel, name="liaison_engagements_panel"),
 ]

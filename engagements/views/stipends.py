@@ -7,10 +7,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from stakeholders.models import StipendPayment
-from stakeholders.selectors.stipends import may_manage_stipends, require_stipend_access, stipend_payment_for_user
+from stakeholders.selectors.stipends import (
+    liaison_profile_for_user,
+    may_manage_stipends,
+    require_stipend_access,
+    stipend_payment_for_user,
+)
 
 from ..forms.stipends import PaymentEngagementsForm
-from ..models import PaymentEngagement
+from ..models import Engagement, PaymentEngagement
 from ..services.stipends import engagements_facilitated_by, stipend_payment_link_engagements
 
 
@@ -63,4 +68,31 @@ def payment_engagements_panel(request, pk):
         request,
         "engagements/payment_engagements_panel.html",
         {"payment": payment, "links": links, "form": form, "paid_elsewhere": paid_elsewhere.items()},
+    )
+
+
+LIAISON_PANEL_ROWS = 50
+
+
+@login_required
+def liaison_engagements_panel(request, pk):
+    """Fragment for a liaison's page: the latest engagements they facilitated and which
+    payment (if any, void ones aside) pays for each. Three queries."""
+    require_stipend_access(request.user)
+    liaison = liaison_profile_for_user(request.user, pk)
+    engagements = list(
+        Engagement.objects.filter(status=Engagement.Status.LOGGED, facilitator_people=liaison.person_id).order_by(
+            "-starts_at", "-pk"
+        )[:LIAISON_PANEL_ROWS]
+    )
+    paid_by = dict(
+        PaymentEngagement.objects.filter(liaison=liaison, engagement__in=[e.pk for e in engagements])
+        .exclude(payment__status=StipendPayment.Status.VOID)
+        .values_list("engagement_id", "payment_id")
+    )
+    rows = [(engagement, paid_by.get(engagement.pk)) for engagement in engagements]
+    return render(
+        request,
+        "engagements/liaison_engagements_panel.html",
+        {"rows": rows, "show_payments": may_manage_stipends(request.user)},
     )

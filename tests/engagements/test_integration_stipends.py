@@ -137,3 +137,20 @@ def test_the_panel_is_read_only_for_the_liaison_and_closed_to_staff(client, paym
     assert client.post(panel_url, {"engagements": []}).status_code == 403
     client.force_login(staff_user)
     assert client.get(panel_url).status_code == 403
+
+
+def test_the_liaison_page_shows_facilitated_engagements_and_what_paid_for_them(client, payment, admin_user, staff_user):
+    """The liaison's page loads a panel listing their engagements, paid (with the payment) or not yet."""
+    liaison = payment.agreement.liaison
+    paid = facilitated(liaison, datetime.date(2026, 3, 5), title="Paid session")
+    facilitated(liaison, datetime.date(2026, 3, 6), title="Unpaid session")
+    stipend_payment_link_engagements(actor=admin_user, payment=payment, engagement_ids=[paid.pk])
+    panel_url = reverse("engagements:liaison_engagements_panel", args=[liaison.pk])
+    client.force_login(admin_user)
+
+    assert panel_url in client.get(liaison.get_absolute_url()).content.decode()
+    content = client.get(panel_url).content.decode()
+    assert "Paid session" in content and "Unpaid session" in content
+    assert reverse("stakeholders:payment_detail", args=[payment.pk]) in content
+    client.force_login(staff_user)
+    assert client.get(panel_url).status_code == 403
