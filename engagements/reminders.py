@@ -66,19 +66,23 @@ def relationship_owners(person_ids: QuerySet, today: datetime.date) -> QuerySet:
 
 def ally_stance_owners(person_ids: QuerySet, today: datetime.date) -> QuerySet:
     """(person_id, owner_id) for every coalition stance on those people that has an active owner."""
-    return AllyStance.objects.filter(person_id__in=person_ids, owner__is_active=True).values_list(
-        "person_id", "owner_id"
+    return (
+        AllyStance.objects.filter(person_id__in=person_ids, owner__is_active=True)
+        .order_by()
+        .values_list("person_id", "owner_id")
     )
 
 
 def supportive_stance_coordinators(person_ids: QuerySet, today: datetime.date) -> QuerySet:
     """(person_id, coordinator_id) for the active coordinators of every coalition where
     one of those people is a champion or an ally."""
-    return AllyStance.objects.filter(
+    rows = AllyStance.objects.filter(
         person_id__in=person_ids,
         stance__in=SUPPORTIVE_STANCES,
         coalition__coordinators__is_active=True,
-    ).values_list("person_id", "coalition__coordinators")
+    )
+    # No ordering: the default one would join the person table for nothing.
+    return rows.order_by().values_list("person_id", "coalition__coordinators")
 
 
 #: Rules 1–3: who hears about an office holder.
