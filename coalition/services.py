@@ -282,6 +282,46 @@ def stance_set(
     return ally
 
 
+def stance_owner_transfer(
+    *, from_user: User, to_user: User, changed_by: User | None = None, note: str = ""
+) -> list[int]:
+    """Give every stance ``from_user`` owns to ``to_user`` (a handover), keeping the history.
+
+    One dated ``StanceChange`` per stance records the change of owner (stance and influence
+    unchanged), written in bulk; returns the ids of the stances moved.
+    """
+    if from_user.pk == to_user.pk:
+        raise ValidationError({"to_user": _("Choose a new owner other than the current one.")})
+    with transaction.atomic():
+        stances = list(
+            AllyStance.objects.select_for_update()
+            .filter(owner=from_user)
+            .order_by("pk")
+            .values("pk", "stance", "influence")
+        )
+        if not stances:
+            return []
+        ids = [row["pk"] for row in stances]
+        now = timezone.now()
+        AllyStance.objects.filter(pk__in=ids).update(owner=to_user, updated_at=now)
+        StanceChange.objects.bulk_create(
+            StanceChange(
+                ally_stance_id=row["pk"],
+                changed_at=now,
+                changed_by=changed_by,
+                from_stance=row["stance"],
+                to_stance=row["stance"],
+                from_influence=row["influence"],
+                to_influence=row["influence"],
+                from_owner=from_user,
+                to_owner=to_user,
+                note=note,
+            )
+            for row in stances
+        )
+    return ids
+
+
 def risk_settings_update(*, term_end_window_days: int, ballot_window_days: int, no_contact_days: int) -> RiskSettings:
     """Change the ally map's continuity risk thresholds."""
     with transaction.atomic():

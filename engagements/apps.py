@@ -18,3 +18,8 @@ class EngagementsConfig(AppConfig):
         see = "engagements.view_engagement"
         panels.register("person", panels.Panel(_("Engagements"), "engagements:person_panel", see))
         panels.register("organization", panels.Panel(_("Engagements hosted"), "engagements:organization_panel", see))
+        # Who may see it is decided by the stipend selectors inside the view (admins and the liaison).
+        panels.register(
+            "stipend_payment", panels.Panel(_("Engagements paid for"), "engagements:payment_engagements_panel")
+        )
+        panels.register("liaison", panels.Panel(_("Engagements facilitated"), "engagements:liaison_engagements_panel"))

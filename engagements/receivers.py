@@ -29,6 +29,14 @@ def on_user_deactivated(sender, user, **kwargs):
     tasks.followups_staff_turnover.delay_on_commit(user.pk)
 
 
+@receiver(events.stipend_payment_paid, dispatch_uid="engagements.followups.stipend_payment_paid")
+def on_stipend_payment_paid(sender, payment, **kwargs):
+    # Sent after the payment commits; a few queries, so it runs right here rather than on a worker.
+    from .services.stipends import followups_tax_threshold
+
+    followups_tax_threshold(payment_id=payment.pk)
+
+
 @beat_init.connect(dispatch_uid="engagements.followups.beat_init")
 def on_beat_init(sender=None, **kwargs):
     # Beat has just written the code's default time over the scan entry; put the admin's back.

@@ -11,11 +11,14 @@ How a rule stays cheap and idempotent:
 
 Extension points (for the parts of the domain that live in other modules):
 
-- ``RULES``: one function per rule, ``rule(*, today, config) -> Iterable[FollowUp]``.
-  Commitments due, agreements expiring and allies without contact add one function each.
+- ``RULES``: one function per rule, ``rule(*, today, config) -> Iterable[FollowUp]``
+  (rules 1–7: elections, term ends, turnover, staff turnover, commitments due,
+  coalition agreements expiring, champions and allies without contact).
 - ``HOLDER_RECIPIENT_SOURCES``: who hears about an office holder (rules 1–3). Each is
   ``source(person_ids, today) -> QuerySet of (person_id, user_id)`` built on the subquery
-  ``person_ids``; ally-stance owners add one function.
+  ``person_ids``: relationship owners and ally-stance owners.
+- ``TURNOVER_EXTRA_RECIPIENT_SOURCES``: rule 3 only; the coordinators of coalitions where
+  the person who left was a champion or an ally.
 - ``HANDOVER_STEPS`` (in ``engagements.services.followups``): what moves when a user leaves.
 """
 
@@ -31,14 +34,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from coalition.models import Agreement, AllyStance, Coalition, Stance
 from stakeholders.models import Relationship, Tenure, User
 from stakeholders.roles import Role
 
-from .models import FollowUp, ReminderSettings
+from .models import Commitment, Engagement, FollowUp, ReminderSettings
 
 BATCH_SIZE = 5000
 TURNOVER_DUE_DAYS = 14
 STAFF_TURNOVER_DUE_DAYS = 7
+NO_CONTACT_DUE_DAYS = 14
+#: Stances whose people the coalition cannot afford to lose touch with (rules 3 and 7).
+SUPPORTIVE_STANCES = (Stance.CHAMPION, Stance.ALLY)
 
 Rule = Callable[..., Iterable[FollowUp]]
 RecipientSource = Callable[[QuerySet, datetime.date], QuerySet]
@@ -57,12 +64,32 @@ def relationship_owners(person_ids: QuerySet, today: datetime.date) -> QuerySet:
     return outgoing.union(incoming)
 
 
-#: Rules 1–3. After merge: append ``coalition``'s ally-stance owners here (see the module docstring).
-HOLDER_RECIPIENT_SOURCES: list[RecipientSource] = [relationship_owners]
+def ally_stance_owners(person_ids: QuerySet, today: datetime.date) -> QuerySet:
+    """(person_id, owner_id) for every coalition stance on those people that has an active owner."""
+    return (
+        AllyStance.objects.filter(person_id__in=person_ids, owner__is_active=True)
+        .order_by()
+        .values_list("person_id", "owner_id")
+    )
 
-#: Rule 3 only, on top of the above. After merge: append the coordinators of coalitions
-#: where the person who left was a champion or ally.
-TURNOVER_EXTRA_RECIPIENT_SOURCES: list[RecipientSource] = []
+
+def supportive_stance_coordinators(person_ids: QuerySet, today: datetime.date) -> QuerySet:
+    """(person_id, coordinator_id) for the active coordinators of every coalition where
+    one of those people is a champion or an ally."""
+    rows = AllyStance.objects.filter(
+        person_id__in=person_ids,
+        stance__in=SUPPORTIVE_STANCES,
+        coalition__coordinators__is_active=True,
+    )
+    # No ordering: the default one would join the person table for nothing.
+    return rows.order_by().values_list("person_id", "coalition__coordinators")
+
+
+#: Rules 1–3: who hears about an office holder.
+HOLDER_RECIPIENT_SOURCES: list[RecipientSource] = [relationship_owners, ally_stance_owners]
+
+#: Rule 3 only, on top of the above.
+TURNOVER_EXTRA_RECIPIENT_SOURCES: list[RecipientSource] = [supportive_stance_coordinators]
 
 
 def holder_recipients(
@@ -277,8 +304,136 @@ def staff_turnover(
             )
 
 
-#: The rules a full scan runs, in order. After merge add: commitments_due, agreements_expiring, allies_no_contact.
-RULES: list[Rule] = [election_approaching, term_ending, turnover, staff_turnover]
+# --- rule 5: commitment due -----------------------------------------------------------
+
+
+def commitments_due(*, today: datetime.date, config: ReminderSettings) -> Iterator[FollowUp]:
+    """A commitment due within the lead time (or already overdue) and neither done nor
+    declined: its owner gets one follow-up per due date (the cycle), due on that date.
+    One query; a new due date is a new cycle."""
+    rows = (
+        Commitment.objects.filter(
+            owner__is_active=True,
+            engagement__status=Engagement.Status.LOGGED,
+            due_on__lte=today + datetime.timedelta(days=config.commitment_due_days),
+        )
+        .exclude(status__in=[Commitment.Status.DONE, Commitment.Status.DECLINED])
+        .values("id", "owner_id", "description", "due_on", "engagement__title")
+        .order_by("due_on", "id")
+    )
+    rows = list(rows)
+    if not rows:
+        return
+    commitment_type = ContentType.objects.get_for_model(Commitment)
+    for row in rows:
+        if row["due_on"] < today:
+            template = _("Overdue since %(date)s: %(commitment)s (promised at %(engagement)s).")
+        else:
+            template = _("Due on %(date)s: %(commitment)s (promised at %(engagement)s).")
+        title = template % {
+            "date": row["due_on"].isoformat(),
+            "commitment": row["description"][:120],
+            "engagement": row["engagement__title"],
+        }
+        yield FollowUp(
+            user_id=row["owner_id"],
+            reason=FollowUp.Reason.COMMITMENT_DUE,
+            content_type=commitment_type,
+            object_id=row["id"],
+            cycle=f"due:{row['due_on'].isoformat()}",
+            title=title[:300],
+            due_on=row["due_on"],
+        )
+
+
+# --- rule 6: coalition agreement expiring ---------------------------------------------
+
+
+def agreements_expiring(*, today: datetime.date, config: ReminderSettings) -> Iterator[FollowUp]:
+    """A coalition agreement expiring within the lead time: each active coordinator of its
+    coalition renews it or lets it lapse on purpose. The cycle is the expiry date.
+    Two queries: the agreements, then the coordinators of their coalitions."""
+    expiring = Agreement.objects.filter(
+        expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=config.agreement_expiry_days)
+    )
+    rows = list(expiring.values("id", "coalition_id", "coalition__name", "title", "expires_on").order_by("id"))
+    if not rows:
+        return
+    coordinators: dict[int, list[int]] = defaultdict(list)
+    for coalition_id, user_id in Coalition.coordinators.through.objects.filter(
+        coalition_id__in=expiring.values("coalition_id"), user__is_active=True
+    ).values_list("coalition_id", "user_id"):
+        coordinators[coalition_id].append(user_id)
+    agreement_type = ContentType.objects.get_for_model(Agreement)
+    for row in rows:
+        title = _("%(agreement)s of %(coalition)s expires on %(date)s: renew it or plan its end.") % {
+            "agreement": row["title"],
+            "coalition": row["coalition__name"],
+            "date": row["expires_on"].isoformat(),
+        }
+        for user_id in coordinators.get(row["coalition_id"], ()):
+            yield FollowUp(
+                user_id=user_id,
+                reason=FollowUp.Reason.AGREEMENT_EXPIRING,
+                content_type=agreement_type,
+                object_id=row["id"],
+                cycle=f"expires:{row['expires_on'].isoformat()}",
+                title=title[:300],
+                due_on=row["expires_on"],
+            )
+
+
+# --- rule 7: champion or ally without contact -----------------------------------------
+
+
+def allies_no_contact(*, today: datetime.date, config: ReminderSettings) -> Iterator[FollowUp]:
+    """A champion or ally nobody has been in contact with for the lead time (or ever):
+    the owner of the stance gets in touch. One query. The cycle is the date of the last
+    contact, so after a new contact the clock starts again."""
+    cutoff = today - datetime.timedelta(days=config.no_contact_days)
+    rows = (
+        AllyStance.objects.filter(stance__in=SUPPORTIVE_STANCES, owner__is_active=True)
+        .exclude(coalition__status=Coalition.Status.CLOSED)
+        .filter(Q(person__last_contact_on__isnull=True) | Q(person__last_contact_on__lte=cutoff))
+        .values("id", "owner_id", "stance", "coalition__name", "person__last_contact_on", *PERSON_FIELDS)
+        .order_by("id")
+    )
+    rows = list(rows)
+    if not rows:
+        return
+    stance_type = ContentType.objects.get_for_model(AllyStance)
+    labels = dict(Stance.choices)
+    for row in rows:
+        last = row["person__last_contact_on"]
+        values = {"person": _person_name(row), "stance": labels[row["stance"]], "coalition": row["coalition__name"]}
+        if last is None:
+            title = _("Get in touch with %(person)s (%(stance)s, %(coalition)s): no contact on record.") % values
+        else:
+            title = _("Get in touch with %(person)s (%(stance)s, %(coalition)s): last contact on %(date)s.") % {
+                **values,
+                "date": last.isoformat(),
+            }
+        yield FollowUp(
+            user_id=row["owner_id"],
+            reason=FollowUp.Reason.NO_CONTACT,
+            content_type=stance_type,
+            object_id=row["id"],
+            cycle=f"last-contact:{last.isoformat() if last else 'never'}",
+            title=title[:300],
+            due_on=today + datetime.timedelta(days=NO_CONTACT_DUE_DAYS),
+        )
+
+
+#: The rules a full scan runs, in order.
+RULES: list[Rule] = [
+    election_approaching,
+    term_ending,
+    turnover,
+    staff_turnover,
+    commitments_due,
+    agreements_expiring,
+    allies_no_contact,
+]
 
 
 def insert_followups(followups: Iterable[FollowUp], *, batch_size: int = BATCH_SIZE) -> int:

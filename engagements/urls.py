@@ -4,6 +4,7 @@ from .views import calendars as calendar_views
 from .views import commitments as commitment_views
 from .views import engagements as engagement_views
 from .views import followups as followup_views
+from .views import stipends as stipend_views
 
 app_name = "engagements"
 
@@ -46,4 +47,10 @@ urlpatterns = [
     path("followups/digest/", followup_views.digest_preference, name="digest_preference"),
     path("followups/handover/", followup_views.handover, name="handover"),
     path("followups/settings/", followup_views.reminder_settings, name="reminder_settings"),
+    path(
+        "panels/stipend-payment/<int:pk>/",
+        stipend_views.payment_engagements_panel,
+        name="payment_engagements_panel",
+    ),
+    path("panels/liaison/<int:pk>/", stipend_views.liaison_engagements_panel, name="liaison_engagements_panel"),
 ]

@@ -15,3 +15,8 @@ tenure_started = Signal()
 
 #: A city user was deactivated (staff turnover). kwargs: ``user``.
 user_deactivated = Signal()
+
+#: A stipend payment was marked paid. kwargs: ``payment`` (with ``paid_on`` set); the
+#: reminders use it to tell admins when a liaison's year-to-date total crosses the
+#: tax-reporting threshold.
+stipend_payment_paid = Signal()

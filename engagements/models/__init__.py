@@ -17,3 +17,4 @@ from .engagements import (  # noqa: F401
     Theme,
 )
 from .followups import DigestPreference, FollowUp, Handover, ReminderSettings  # noqa: E402,F401
+from .stipends import PaymentEngagement  # noqa: E402,F401

@@ -46,6 +46,7 @@ class FollowUp(TimeStampedModel):
         AGREEMENT_EXPIRING = "agreement_expiring", _("Agreement expiring")
         STIPEND_PAYMENT_DUE = "stipend_payment_due", _("Stipend payment due")
         NO_CONTACT = "no_contact", _("No contact")
+        TAX_THRESHOLD = "tax_threshold", _("Tax reporting threshold")
         MANUAL = "manual", _("Added by hand")
 
     class Status(models.TextChoices):

@@ -10,10 +10,13 @@ from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from stakeholders.models import Person, Relationship, Tenure, User
+from coalition.models import Agreement, AllyStance
+from coalition.selectors import coalitions_visible_to
+from stakeholders.models import LiaisonProfile, Person, Relationship, Tenure, User
 from stakeholders.roles import Role
 
-from ..models import FollowUp, Handover
+from ..models import Commitment, Engagement, FollowUp, Handover
+from .engagements import commitments_visible_to, engagements_visible_to
 
 
 def followups_visible_to(user: User) -> QuerySet[FollowUp]:
@@ -36,7 +39,16 @@ def followups_inbox(user: User, *, today: datetime.date) -> QuerySet[FollowUp]:
         .prefetch_related(
             GenericPrefetch(
                 "subject",
-                [Person.objects.all(), Tenure.objects.select_related("person", "position"), User.objects.all()],
+                [
+                    Person.objects.all(),
+                    Tenure.objects.select_related("person", "position"),
+                    User.objects.all(),
+                    Engagement.objects.all(),
+                    Commitment.objects.all(),
+                    Agreement.objects.all(),
+                    AllyStance.objects.all(),
+                    LiaisonProfile.objects.all(),
+                ],
             )
         )
         .annotate(
@@ -62,11 +74,17 @@ def _people_staff_may_see(actor: User) -> QuerySet[Person]:
     return Person.objects.none()
 
 
+def agreements_visible_to(user: User) -> QuerySet[Agreement]:
+    """Coalition agreements of the coalitions ``user`` may see."""
+    return Agreement.objects.filter(coalition__in=coalitions_visible_to(user).values("pk"))
+
+
 #: Records a follow-up can be created from by hand: "app_label.model" → who may see which.
-#: After merge add engagements.engagement, engagements.commitment and coalition.agreement
-#: with their own ``*_visible_to`` selectors.
 FOLLOWUP_SUBJECTS: dict[str, Callable[[User], QuerySet]] = {
     "stakeholders.person": _people_staff_may_see,
+    "engagements.engagement": engagements_visible_to,
+    "engagements.commitment": commitments_visible_to,
+    "coalition.agreement": agreements_visible_to,
 }
 
 
@@ -141,4 +159,20 @@ def home_term_ends(user: User, *, today: datetime.date, days: int = 180) -> Quer
         )
         .select_related("person", "position")
         .order_by("planned_end_date", "pk")[:50]
+    )
+
+
+def home_commitments_due(user: User, *, today: datetime.date, limit: int = 50) -> QuerySet[Commitment]:
+    """Open commitments ``user`` owns that are due by the end of this month, overdue ones
+    included (they are still due), soonest first. One query."""
+    next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return (
+        Commitment.objects.filter(
+            owner=user,
+            engagement__status=Engagement.Status.LOGGED,
+            due_on__lt=next_month,
+        )
+        .exclude(status__in=[Commitment.Status.DONE, Commitment.Status.DECLINED])
+        .select_related("engagement")
+        .order_by("due_on", "pk")[:limit]
     )

@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coalition.models import AllyStance
+from coalition.services import stance_owner_transfer
 from stakeholders.models import Relationship, User
 
 from .. import reminders
-from ..models import DigestPreference, FollowUp, Handover, ReminderSettings
+from ..models import Commitment, DigestPreference, FollowUp, Handover, ReminderSettings
 
 # --- by hand --------------------------------------------------------------------------
 
@@ -210,16 +212,17 @@ def digest_preference_set(*, user: User, email_digest: bool) -> DigestPreference
 class HandoverStep:
     """One kind of work that moves when a user leaves.
 
-    ``move(from_user, to_user)`` moves it and returns the ids moved; ``owners()`` is a
+    ``move(from_user, to_user, by)`` moves it and returns the ids moved (``by`` is the admin
+    doing the handover, for history that names who made a change); ``owners()`` is a
     subquery of the user ids that hold such work (the staff-turnover rule uses it)."""
 
     name: str
     label: object  # a lazy translated string
-    move: Callable[[User, User], list[int]]
+    move: Callable[[User, User, User], list[int]]
     owners: Callable[[], QuerySet]
 
 
-def _move_followups(from_user: User, to_user: User) -> list[int]:
+def _move_followups(from_user: User, to_user: User, by: User) -> list[int]:
     moving = FollowUp.objects.filter(user=from_user, status__in=[FollowUp.Status.OPEN, FollowUp.Status.SNOOZED])
     # Where the successor already has the same rule, subject and cycle, the unique key
     # forbids a second row: the departed user's copy is dismissed instead of moved.
@@ -243,7 +246,7 @@ def _open_followup_owners() -> QuerySet:
     return FollowUp.objects.filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.SNOOZED]).values("user_id")
 
 
-def _move_relationships(from_user: User, to_user: User) -> list[int]:
+def _move_relationships(from_user: User, to_user: User, by: User) -> list[int]:
     ids = list(Relationship.objects.filter(owner=from_user).values_list("id", flat=True))
     Relationship.objects.filter(pk__in=ids).update(owner=to_user, updated_at=timezone.now())
     return ids
@@ -253,11 +256,37 @@ def _relationship_owners() -> QuerySet:
     return Relationship.objects.exclude(owner=None).values("owner_id")
 
 
-#: What a handover moves, in order. After merge append steps for ally stances (coalition)
-#: and commitments (engagements), each a ``HandoverStep`` with its own move and owners.
+_CLOSED_COMMITMENT = [Commitment.Status.DONE, Commitment.Status.DECLINED]
+
+
+def _move_commitments(from_user: User, to_user: User, by: User) -> list[int]:
+    """Open commitments change owner; done and declined ones keep who delivered or declined them."""
+    ids = list(
+        Commitment.objects.filter(owner=from_user).exclude(status__in=_CLOSED_COMMITMENT).values_list("id", flat=True)
+    )
+    Commitment.objects.filter(pk__in=ids).update(owner=to_user, updated_at=timezone.now())
+    return ids
+
+
+def _open_commitment_owners() -> QuerySet:
+    return Commitment.objects.exclude(owner=None).exclude(status__in=_CLOSED_COMMITMENT).values("owner_id")
+
+
+def _move_stances(from_user: User, to_user: User, by: User) -> list[int]:
+    # Through the coalition service, so each stance's history records the new owner.
+    return stance_owner_transfer(from_user=from_user, to_user=to_user, changed_by=by, note=_("Handed over"))
+
+
+def _stance_owners() -> QuerySet:
+    return AllyStance.objects.exclude(owner=None).values("owner_id")
+
+
+#: What a handover moves, in order.
 HANDOVER_STEPS: list[HandoverStep] = [
     HandoverStep("followups", gettext_lazy("Open follow-ups"), _move_followups, _open_followup_owners),
     HandoverStep("relationships", gettext_lazy("Owned relationships"), _move_relationships, _relationship_owners),
+    HandoverStep("commitments", gettext_lazy("Open commitments"), _move_commitments, _open_commitment_owners),
+    HandoverStep("stances", gettext_lazy("Ally stances"), _move_stances, _stance_owners),
 ]
 
 
@@ -278,7 +307,7 @@ def handover_run(*, from_user: User, to_user: User, by: User) -> Handover:
     if not to_user.is_active:
         raise ValidationError({"to_user": _("The successor's account is deactivated. Choose an active user.")})
     with transaction.atomic(), pghistory.context(handover_from=from_user.pk, handover_to=to_user.pk, by=by.pk):
-        moved = {step.name: step.move(from_user, to_user) for step in HANDOVER_STEPS}
+        moved = {step.name: step.move(from_user, to_user, by) for step in HANDOVER_STEPS}
         handover = Handover(
             from_user=from_user,
             to_user=to_user,

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import events
 from ..models import (
     Department,
     FundingSource,
@@ -575,6 +576,7 @@ def stipend_payment_mark_paid(
         payment.finance_reference = finance_reference
         payment.full_clean(validate_constraints=False)  # checked above; the database repeats them
         payment.save(update_fields=["status", "paid_on", "finance_reference", "updated_at"])
+        transaction.on_commit(lambda: events.stipend_payment_paid.send(sender=StipendPayment, payment=payment))
     return payment
 
 

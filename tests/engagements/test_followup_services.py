@@ -112,8 +112,13 @@ def test_handover_moves_open_follow_ups_and_relationships(admin_user):
     assert FollowUp.objects.get(pk=open_one.pk).user == successor
     assert FollowUp.objects.get(pk=closed.pk).user == departed
     assert Relationship.objects.get(pk=relationship.pk).owner == successor
-    assert record.counts == {"followups": 1, "relationships": 1}
-    assert record.moved_ids == {"followups": [open_one.pk], "relationships": [relationship.pk]}
+    assert record.counts == {"followups": 1, "relationships": 1, "commitments": 0, "stances": 0}
+    assert record.moved_ids == {
+        "followups": [open_one.pk],
+        "relationships": [relationship.pk],
+        "commitments": [],
+        "stances": [],
+    }
     assert FollowUp.objects.get(pk=ask.pk).status == "done"
     assert Handover.objects.count() == 1
     assert FollowUp.pgh_event_model.objects.filter(pgh_obj_id=open_one.pk, pgh_label="reassigned").exists()

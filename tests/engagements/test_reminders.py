@@ -9,7 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 
-from engagements.models import FollowUp, ReminderSettings
+from coalition.models import Agreement, AllyStance
+from engagements.models import Commitment, FollowUp, ReminderSettings
 from engagements.services.followups import followups_scan_all
 from stakeholders.models import Tenure
 from tests.engagements.followup_factories import (
@@ -182,7 +183,8 @@ def test_scan_query_count_is_bounded_and_constant_as_the_city_grows(db, django_a
     """The full scan runs the same small number of queries on a city four times larger."""
     today = datetime.date(2026, 6, 1)
     ReminderSettings.load()  # created on first use; not part of what is measured
-    ContentType.objects.get_for_model(Tenure)  # cached per process after the first lookup
+    for model in (Tenure, Commitment, Agreement, AllyStance):  # cached per process after the first lookup
+        ContentType.objects.get_for_model(model)
     counts = []
     for size, seed in ((1, 1), (4, 2)):
         call_command(
