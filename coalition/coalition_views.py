@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stakeholders.selectors.people import organization_for_user, person_for_user
+
 from . import selectors, services
 from .filters import CoalitionFilter
 from .forms import (
@@ -485,11 +487,13 @@ def risk_settings(request):
 
 @login_required
 def organization_panel(request, pk):
+    organization_for_user(request.user, pk)  # 404 when the organization is not visible
     memberships = selectors.organization_coalitions(request.user, organization_id=pk)
     return render(request, "coalition/organization_panel.html", {"memberships": memberships})
 
 
 @login_required
 def person_panel(request, pk):
+    person_for_user(request.user, pk)  # 404 when the person is not visible
     memberships, stances = selectors.person_coalitions(request.user, person_id=pk)
     return render(request, "coalition/person_panel.html", {"memberships": memberships, "stances": stances})

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from stakeholders.models import Organization, Person, User
+from stakeholders.selectors.people import organization_for_user, person_for_user
 
 from ..models import CalendarFeed, Commitment, Engagement, InputItem, LoopBack
 
@@ -176,10 +177,11 @@ def attendees_pickable_by(user: User) -> QuerySet[Person]:
 
 
 def person_for_panel(user: User, pk: int) -> tuple[Person, QuerySet[Engagement]]:
-    """A person and the engagements ``user`` may see that they attended or facilitated."""
+    """A person and the engagements ``user`` may see that they attended or facilitated;
+    404 when ``user`` may not see the person."""
     if not user.has_perm("engagements.view_engagement"):
         raise PermissionDenied
-    person = get_object_or_404(Person.objects.all(), pk=pk)
+    person = person_for_user(user, pk)
     engagements = (
         engagement_list_for(user)
         .filter(
@@ -192,10 +194,11 @@ def person_for_panel(user: User, pk: int) -> tuple[Person, QuerySet[Engagement]]
 
 
 def organization_for_panel(user: User, pk: int) -> tuple[Organization, QuerySet[Engagement]]:
-    """An organization and the engagements ``user`` may see that it hosted."""
+    """An organization and the engagements ``user`` may see that it hosted; 404 when
+    ``user`` may not see the organization."""
     if not user.has_perm("engagements.view_engagement"):
         raise PermissionDenied
-    organization = get_object_or_404(Organization.objects.all(), pk=pk)
+    organization = organization_for_user(user, pk)
     return organization, engagement_list_for(user).filter(host_organizations=organization)
 
 

@@ -80,6 +80,109 @@ MATRIX: dict[str, tuple[str, str]] = {
     "stakeholders:relationship_edit": ("302 403 200 200 403", "302 403 200 200 403"),
     "stakeholders:relationship_end": ("302 403 200 200 403", "302 403 200 200 403"),
     "stakeholders:person_relationships_panel": ("302 200 200 200 200", "302 200 200 200 200"),
+    # --- Engagements (issue 4) ------------------------------------------------------
+    # Staff, coordinators and admins see every logged engagement; a liaison only those
+    # they facilitated or logged (the world's engagement is neither: 404). Anyone who
+    # may log edits their own; coordinators and admins edit all and publish.
+    "engagements:list": ("302 200 200 200 200", "302 200 200 200 200"),
+    "engagements:log": ("302 200 200 200 200", "302 200 200 200 200"),
+    "engagements:quick_log_row": ("302 200 200 200 200", "302 405 405 405 405"),
+    "engagements:attendee_search": ("302 200 200 200 200", "302 405 405 405 405"),
+    "engagements:attendee_quick_add": ("302 405 405 405 405", "302 200 200 200 200"),
+    "engagements:attendee_chip": ("302 200 200 200 200", "302 405 405 405 405"),
+    "engagements:drafts": ("302 200 200 200 200", "302 200 200 200 200"),
+    # A draft is seen only by whoever started it (staff), not even by admins.
+    "engagements:resume": ("302 200 404 404 404", "302 200 404 404 404"),
+    "engagements:calendar": ("302 200 200 200 200", "302 200 200 200 200"),
+    "engagements:calendar_feed": ("302 200 200 200 200", "302 200 200 200 200"),
+    "engagements:calendar_feed_revoke": ("302 405 405 405 405", "302 302 302 302 302"),
+    # The secret feed address is the credential: it serves its owner's engagements only.
+    "engagements:ical_feed": ("200 200 200 200 200", "200 200 200 200 200"),
+    "engagements:detail": ("302 200 200 200 404", "302 200 200 200 404"),
+    "engagements:edit": ("302 200 200 200 404", "302 200 200 200 404"),
+    "engagements:ics": ("302 200 200 200 404", "302 200 200 200 404"),
+    "engagements:publish": ("302 403 405 405 403", "302 403 302 302 403"),
+    "engagements:unpublish": ("302 403 405 405 403", "302 403 302 302 403"),
+    # "You said, we did" is public once published (the world's engagement is);
+    # test_record_access.py shows an unpublished one answers 404.
+    "engagements:public": ("200 200 200 200 200", "200 200 200 200 200"),
+    "engagements:commitment_create": ("302 403 200 200 403", "302 403 200 200 403"),
+    "engagements:commitments": ("302 200 200 200 200", "302 200 200 200 200"),
+    "engagements:commitment_detail": ("302 200 200 200 404", "302 200 200 200 404"),
+    "engagements:commitment_status": ("302 403 405 405 403", "302 403 422 422 403"),
+    "engagements:commitment_loop_back": ("302 403 405 405 403", "302 403 422 422 403"),
+    # Panels on a person's or organization's page: 404 when the viewer may not see
+    # that person or organization (a liaison does not work with the world's).
+    "engagements:person_panel": ("302 200 200 200 404", "302 200 200 200 404"),
+    "engagements:organization_panel": ("302 200 200 200 404", "302 200 200 200 404"),
+    # --- Follow-ups and reminders (issue 6) ---------------------------------------------
+    # Everyone has their own inbox; the world's follow-up is staff's: others get 404.
+    "engagements:followup_list": ("302 200 200 200 200", "302 200 200 200 200"),
+    "engagements:followup_count": ("302 200 200 200 200", "302 200 200 200 200"),
+    "engagements:followup_done": ("302 405 405 405 405", "302 302 404 404 404"),
+    "engagements:followup_dismiss": ("302 405 405 405 405", "302 302 404 404 404"),
+    "engagements:followup_snooze": ("302 405 405 405 405", "302 302 404 404 404"),
+    "engagements:followup_create": ("302 200 200 200 404", "302 200 200 200 404"),
+    "engagements:digest_preference": ("302 405 405 405 405", "302 302 302 302 302"),
+    "engagements:handover": ("302 403 403 200 403", "302 403 403 200 403"),
+    "engagements:reminder_settings": ("302 403 403 200 403", "302 403 403 200 403"),
+    # --- Coalitions and the ally map (issue 5) ----------------------------------------------
+    # Staff and admins see every coalition; a coordinator those they coordinate (the
+    # world's is users["coordinator"]'s); a liaison those they are a member of (not
+    # this one: 404). Only its coordinators and admins change it (staff: 403).
+    "coalition:list": ("302 200 200 200 200", "302 200 200 200 200"),
+    "coalition:create": ("302 403 200 200 403", "302 403 200 200 403"),
+    "coalition:risk_settings": ("302 403 403 200 403", "302 403 403 200 403"),
+    "coalition:organization_panel": ("302 200 200 200 404", "302 200 200 200 404"),
+    "coalition:person_panel": ("302 200 200 200 404", "302 200 200 200 404"),
+    "coalition:detail": ("302 200 200 200 404", "302 200 200 200 404"),
+    "coalition:edit": ("302 403 200 200 404", "302 403 200 200 404"),
+    "coalition:members": ("302 200 200 200 404", "302 200 200 200 404"),
+    "coalition:membership_add": ("302 403 200 200 404", "302 403 200 200 404"),
+    "coalition:membership_end": ("302 405 405 405 405", "302 403 302 302 404"),
+    "coalition:resource_add": ("302 403 200 200 404", "302 403 200 200 404"),
+    "coalition:goals": ("302 200 200 200 404", "302 403 200 200 404"),
+    "coalition:goal_detail": ("302 200 200 200 404", "302 403 200 200 404"),
+    "coalition:working_groups": ("302 200 200 200 404", "302 403 200 200 404"),
+    "coalition:agreements": ("302 200 200 200 404", "302 403 200 200 404"),
+    "coalition:agreement_document": ("302 200 200 200 404", "302 200 200 200 404"),
+    "coalition:ally_map": ("302 200 200 200 404", "302 200 200 200 404"),
+    "coalition:ally_graph_json": ("302 200 200 200 404", "302 200 200 200 404"),
+    "coalition:ally_add": ("302 403 200 200 404", "302 403 200 200 404"),
+    "coalition:ally_detail": ("302 200 200 200 404", "302 403 200 200 404"),
+    # --- Liaison stipends (issue 7) ---------------------------------------------------------
+    # Admins only; staff and coordinators get 403 on every stipend page. A liaison
+    # reaches their own statement (my_stipend redirects to it) and gets 404 on another
+    # liaison's statement, agreement and payment, 403 on the admin pages.
+    "stakeholders:funding_source_list": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:my_stipend": ("302 403 403 302 302", "302 403 403 302 302"),
+    "stakeholders:funding_source_create": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:funding_source_detail": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:funding_source_edit": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:liaison_list": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:liaison_create": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:liaison_detail": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:liaison_edit": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:statement": ("302 403 403 200 404", "302 403 403 200 404"),
+    "stakeholders:agreement_list": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:agreement_create": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:agreement_detail": ("302 403 403 200 404", "302 403 403 200 404"),
+    "stakeholders:agreement_edit": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:agreement_sign_off": ("405 405 405 405 405", "302 403 403 302 403"),
+    "stakeholders:agreement_activate": ("405 405 405 405 405", "302 403 403 302 403"),
+    "stakeholders:agreement_end": ("405 405 405 405 405", "302 403 403 302 403"),
+    "stakeholders:payment_list": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:payment_export": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:payment_create": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:payment_detail": ("302 403 403 200 404", "302 403 403 200 404"),
+    "stakeholders:payment_edit": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:payment_submit": ("405 405 405 405 405", "302 403 403 302 403"),
+    # The submitted payment was created by others["admin"], so users["admin"] may approve it.
+    "stakeholders:payment_approve": ("405 405 405 405 405", "302 403 403 302 403"),
+    "stakeholders:payment_reject": ("405 405 405 405 405", "302 403 403 302 403"),
+    "stakeholders:payment_mark_paid": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:payment_void": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:approval_queue": ("302 403 403 200 403", "302 403 403 200 403"),
 }
 
 # Rows owned by their creator: status for a second user of the owner's role (GET, POST).
@@ -90,6 +193,32 @@ OTHER: dict[str, tuple[str, int, int]] = {
     "stakeholders:affiliation_end": ("staff", 405, 403),
     "stakeholders:organization_edit": ("staff", 403, 403),
     "stakeholders:organization_member_add": ("staff", 403, 403),
+    # Staff edit the engagements they logged; a colleague's draft is not even visible.
+    "engagements:edit": ("staff", 403, 403),
+    "engagements:resume": ("staff", 404, 404),
+    # A follow-up is its user's alone.
+    "engagements:followup_done": ("staff", 405, 404),
+    "engagements:followup_dismiss": ("staff", 405, 404),
+    "engagements:followup_snooze": ("staff", 405, 404),
+    # A coordinator who does not coordinate the coalition does not see it.
+    "coalition:detail": ("coordinator", 404, 404),
+    "coalition:edit": ("coordinator", 404, 404),
+    "coalition:members": ("coordinator", 404, 404),
+    "coalition:membership_add": ("coordinator", 404, 404),
+    "coalition:membership_end": ("coordinator", 405, 404),
+    "coalition:resource_add": ("coordinator", 404, 404),
+    "coalition:goals": ("coordinator", 404, 404),
+    "coalition:goal_detail": ("coordinator", 404, 404),
+    "coalition:working_groups": ("coordinator", 404, 404),
+    "coalition:agreements": ("coordinator", 404, 404),
+    "coalition:agreement_document": ("coordinator", 404, 404),
+    "coalition:ally_map": ("coordinator", 404, 404),
+    "coalition:ally_graph_json": ("coordinator", 404, 404),
+    "coalition:ally_add": ("coordinator", 404, 404),
+    "coalition:ally_detail": ("coordinator", 404, 404),
+    # A liaison's statement is theirs: the world's is another liaison's (a second
+    # liaison without a profile is the same outsider).
+    "stakeholders:statement": ("liaison", 404, 404),
 }
 
 # Django's admin (the back office) has its own permission checks. For every one

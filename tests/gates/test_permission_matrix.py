@@ -18,6 +18,12 @@ from tests.gates.permission_matrix import (
 from tests.gates.world import build_world
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_memory(settings):
+    """The world's uploaded agreement document stays out of MEDIA_ROOT."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+
+
 def _walk(resolver, prefix="", namespace=None):
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
