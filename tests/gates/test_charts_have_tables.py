@@ -7,11 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from coalition.models import Coalition, Goal
 from stakeholders.demo import DEMO_PASSWORD
 from tests.browser import log_in
+from tests.gates.demo_city import seed_demo_city
 
 GOAL_CHART = """() => ({
   labels: window.goalChart.data.labels.map(String),
@@ -31,7 +31,7 @@ def test_every_chart_and_graph_of_the_demo_city_has_a_table_with_the_same_data(p
     """Each goal chart plots exactly the baseline, dated values and target of its
     table; each ally graph has exactly the table's nodes, each with as many
     connections as the table lists."""
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed_demo_city()
     goals = list(Goal.objects.select_related("coalition").order_by("pk"))
     coalitions = list(Coalition.objects.order_by("pk"))
     assert goals and coalitions, "the demo city has no goals or coalitions to check"

@@ -15,6 +15,7 @@ from coalition.models import AllyStance
 from engagements.models import Engagement
 from stakeholders.models import StipendPayment
 from tests.coalition.factories import AllyStanceFactory, CoalitionFactory
+from tests.gates.demo_city import restore_reference_data
 from tests.stakeholders.factories import PASSWORD, UserFactory
 from tests.stakeholders.stipend_factories import AgreementFactory, PaymentFactory
 
@@ -56,6 +57,7 @@ def keyboard_log_in(page, live_server, username: str) -> None:
 def test_staff_logs_a_listening_session_with_the_keyboard(page, live_server):
     """Staff reach the quick log from the navigation, fill in a session with one
     input item (and a theme, ticked with Space) and log it, all by keyboard."""
+    restore_reference_data()  # the themes
     UserFactory(username="sam", roles=["Staff"])
 
     keyboard_log_in(page, live_server, "sam")
