@@ -53,7 +53,7 @@ FORM_PAGES: dict[str, list[str]] = {
         "engagements:log",
         "coalition:create",
     ],
-    "coordinator": ["engagements:log", "coalition:edit"],
+    "coordinator": ["engagements:log", "password_change"],
     "staff": ["password_change", "engagements:log"],
     "liaison": ["password_change"],
 }
