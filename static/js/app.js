@@ -10,7 +10,26 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { focusErrorSummary(event.target); });
+  // After an htmx swap, move focus to the part the server marked with
+  // data-swap-focus (a new form row, a saved editor, a decision's outcome):
+  // the element that had focus is often gone, which would drop keyboard users
+  // back at the top of the page. A container hands focus to its first field.
+  function focusSwapped(root) {
+    var marked = root.querySelectorAll("[data-swap-focus]");
+    if (!marked.length) { return false; }
+    var element = marked[marked.length - 1];
+    marked.forEach(function (each) { each.removeAttribute("data-swap-focus"); });
+    var field = element.matches("a[href], button, input, select, textarea, [tabindex]") ? element
+      : element.querySelector("input:not([type=hidden]), select, textarea, button, a[href]");
+    (field || element).focus();
+    return true;
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var root = event.detail.target && event.detail.target.isConnected ? event.detail.target : document;
+    if (!focusSwapped(root) && root !== document) { focusSwapped(document); }
+    focusErrorSummary(root);
+  });
 
   // Submit a filter form when one of its controls changes (forms still work
   // without JavaScript through their submit button).

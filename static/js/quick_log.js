@@ -7,7 +7,13 @@
     if (removeRow) {
       // The server ignores a row that sends nothing, so taking it out of the page is enough.
       var row = removeRow.closest("[data-row]");
-      if (row) { row.remove(); }
+      if (row) {
+        // Keep keyboard focus in the section: on its "Add ..." button.
+        var section = row.parentElement && row.parentElement.parentElement;
+        var add = section && section.querySelector("button[hx-get]");
+        row.remove();
+        if (add) { add.focus(); }
+      }
       return;
     }
     var removeChip = event.target.closest("[data-remove-chip]");
