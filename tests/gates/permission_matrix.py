@@ -183,6 +183,9 @@ MATRIX: dict[str, tuple[str, str]] = {
     "stakeholders:payment_mark_paid": ("302 403 403 200 403", "302 403 403 200 403"),
     "stakeholders:payment_void": ("302 403 403 200 403", "302 403 403 200 403"),
     "stakeholders:approval_queue": ("302 403 403 200 403", "302 403 403 200 403"),
+    # Engagements paid for by a stipend payment / facilitated by a liaison (panels on stipend pages).
+    "engagements:payment_engagements_panel": ("302 403 403 200 404", "302 403 403 302 404"),
+    "engagements:liaison_engagements_panel": ("302 403 403 200 404", "302 403 403 200 404"),
 }
 
 # Rows owned by their creator: status for a second user of the owner's role (GET, POST).

@@ -70,6 +70,9 @@ OUTSIDERS: dict[str, tuple[tuple[str, ...], str]] = {
     "stakeholders:payment_export": (STIPEND_ADMIN_OUTSIDERS, STIPEND_LIAISON),
     "stakeholders:payment_detail": (STIPEND_ADMIN_OUTSIDERS, STIPEND_LIAISON),
     "stakeholders:payment_edit": (STIPEND_ADMIN_OUTSIDERS, STIPEND_LIAISON),
+    # Engagements paid for / facilitated, served by engagements on the stipend pages.
+    "engagements:payment_engagements_panel": (STIPEND_ADMIN_OUTSIDERS, STIPEND_LIAISON),
+    "engagements:liaison_engagements_panel": (STIPEND_ADMIN_OUTSIDERS, STIPEND_LIAISON),
     # --- Engagements: the world's was logged by staff and facilitated by no liaison ----------
     "engagements:detail": (("anonymous", "liaison", "other liaison"), ENGAGEMENT),
     "engagements:edit": (("anonymous", "liaison", "other staff"), ENGAGEMENT),
