@@ -12,6 +12,7 @@ Two modes, chosen by ``DJANGO_ENV``:
 
 from __future__ import annotations
 
+import os
 import warnings
 from datetime import timedelta
 from decimal import Decimal
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "coalition.middleware.RejectNullCharactersMiddleware",  # NUL in any GET/POST value: 400, not a 500
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "stakeholders.security_log.SecurityLogRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "stakeholders.middleware.SessionAbsoluteTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -135,6 +137,9 @@ else:
     from coalition.embedded_postgres import database_settings
 
     DATABASES = {"default": database_settings(DATA_DIR / "pgdata")}
+    # Test runs started at the same time share the embedded server; each gets its own
+    # test database so they do not drop each other's (pytest-django removes it after).
+    DATABASES["default"]["TEST"] = {"NAME": f"test_coalition_{os.getpid()}"}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

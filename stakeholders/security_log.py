@@ -3,11 +3,33 @@ secrets in ``detail``: only ids, names of things and counts."""
 
 from __future__ import annotations
 
+import functools
+from contextvars import ContextVar
+
 from django.db import models
 
 from .models import SecurityEvent
 
 Action = SecurityEvent.Action
+
+# The request being served, so that services (which take no request) can still
+# record the client's address. Set by SecurityLogRequestMiddleware.
+_current_request: ContextVar = ContextVar("security_log_request", default=None)
+
+
+class SecurityLogRequestMiddleware:
+    """Make the current request available to security_event_record called from services."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
+
 
 # Keys that must never reach the log, whatever a caller passes.
 _FORBIDDEN_DETAIL_KEYS = {"password", "password1", "password2", "new_password1", "new_password2", "payee_reference"}
@@ -30,6 +52,7 @@ def security_event_record(
     detail: dict | None = None,
 ) -> SecurityEvent:
     """Append one event to the security log."""
+    request = request if request is not None else _current_request.get()
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
     clean_detail = {key: value for key, value in (detail or {}).items() if key not in _FORBIDDEN_DETAIL_KEYS}
@@ -43,3 +66,21 @@ def security_event_record(
         ip_address=client_address(request),
         detail=clean_detail,
     )
+
+
+def logs_export(name: str):
+    """Decorate a CSV export view: each successful download is written to the log."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                detail = {"export": name, "query": request.GET.urlencode()[:500]}
+                detail.update({key: str(value) for key, value in kwargs.items()})
+                security_event_record(action=Action.EXPORTED, request=request, detail=detail)
+            return response
+
+        return wrapper
+
+    return decorate

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from stakeholders.models import Person
+from stakeholders.security_log import Action, security_event_record
 
 from ..filters.engagements import EngagementFilter
 from ..forms.engagements import (
@@ -216,6 +217,11 @@ def engagement_list(request):
     """Engagements the user may see, filtered; as CSV with ``?format=csv``."""
     engagement_filter = EngagementFilter(request.GET, queryset=engagement_list_for(request.user), user=request.user)
     if request.GET.get("format") == "csv":
+        security_event_record(
+            action=Action.EXPORTED,
+            request=request,
+            detail={"export": "engagements", "query": request.GET.urlencode()[:500]},
+        )
         return _csv(engagement_filter.qs)
     page = Paginator(engagement_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "engagements/engagement_list.html"

@@ -38,6 +38,7 @@ from ..models import (
     User,
 )
 from ..models.stipends import money
+from ..security_log import Action, security_event_record
 
 ZERO = Decimal("0.00")
 # Payments whose money is spoken for: they count against caps and budgets.
@@ -200,6 +201,7 @@ def stipend_agreement_create(
         )
         agreement.full_clean()
         agreement.save()
+        security_event_record(action=Action.STIPEND_CREATED, actor=actor, obj=agreement)
     return agreement
 
 
@@ -431,6 +433,9 @@ def stipend_payment_create(
         # Every constraint of a new payment is checked above; the database repeats them.
         payment.full_clean(validate_constraints=False)
         payment.save()
+        security_event_record(
+            action=Action.STIPEND_CREATED, actor=actor, obj=payment, detail={"amount": str(payment.amount)}
+        )
     return payment
 
 
@@ -536,6 +541,9 @@ def stipend_payment_approve(*, actor: User, payment: StipendPayment) -> StipendP
         payment.approved_at = timezone.now()
         payment.full_clean(validate_constraints=False)  # checked above; the database repeats them
         payment.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+        security_event_record(
+            action=Action.STIPEND_APPROVED, actor=actor, obj=payment, detail={"amount": str(payment.amount)}
+        )
     return payment
 
 
@@ -576,6 +584,9 @@ def stipend_payment_mark_paid(
         payment.finance_reference = finance_reference
         payment.full_clean(validate_constraints=False)  # checked above; the database repeats them
         payment.save(update_fields=["status", "paid_on", "finance_reference", "updated_at"])
+        security_event_record(
+            action=Action.STIPEND_PAID, actor=actor, obj=payment, detail={"amount": str(payment.amount)}
+        )
         transaction.on_commit(lambda: events.stipend_payment_paid.send(sender=StipendPayment, payment=payment))
     return payment
 

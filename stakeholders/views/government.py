@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ..filters.government import DepartmentFilter, ElectionFilter
 from ..forms.government import DepartmentForm, ElectionForm, PositionChangeForm, PositionForm
 from ..models import Department, Tenure
+from ..security_log import logs_export
 from ..selectors.government import (
     department_for_user,
     departments_visible_to,
@@ -132,6 +133,7 @@ def _ancestors(department: Department) -> list[Department]:
 
 @login_required
 @permission_required("stakeholders.view_department", raise_exception=True)
+@logs_export("department_positions")
 def department_positions_csv(request, pk):
     department = department_for_user(request.user, pk)
     positions = positions_visible_to(request.user).filter(department=department).order_by("level", "title")
@@ -293,6 +295,7 @@ def election_list(request):
 
 @login_required
 @permission_required("stakeholders.view_election", raise_exception=True)
+@logs_export("elections")
 def election_list_csv(request):
     election_filter = ElectionFilter(request.GET, queryset=elections_visible_to(request.user))
     rows = (

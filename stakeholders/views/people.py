@@ -32,6 +32,8 @@ from ..forms.people import (
 )
 from ..models import PersonDemographics
 from ..panels import panels_for
+from ..roles import Role
+from ..security_log import Action, logs_export, security_event_record
 from ..selectors import people as selectors
 from ..services import people as services
 
@@ -88,6 +90,7 @@ def person_list(request):
 
 @login_required
 @permission_required("stakeholders.view_person", raise_exception=True)
+@logs_export("people")
 def person_export(request):
     person_filter = PersonFilter(request.GET, queryset=selectors.people_list_for(request.user))
     header = [
@@ -130,6 +133,9 @@ def person_export(request):
 @permission_required("stakeholders.view_person", raise_exception=True)
 def person_detail(request, pk):
     person = selectors.person_for_user(request.user, pk)
+    if not request.user.has_role(Role.ADMIN):
+        # Residents' records: who outside the admin role looked at whom is auditable.
+        security_event_record(action=Action.PERSON_VIEWED, request=request, obj=person)
     context = {
         "person": person,
         "affiliations": person.affiliations.select_related("organization"),
@@ -361,6 +367,7 @@ def organization_list(request):
 
 @login_required
 @permission_required("stakeholders.view_organization", raise_exception=True)
+@logs_export("organizations")
 def organization_export(request):
     organization_filter = OrganizationFilter(request.GET, queryset=selectors.organizations_list_for(request.user))
     header = [

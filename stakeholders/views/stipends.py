@@ -27,6 +27,7 @@ from ..forms.stipends import (
     VoidForm,
 )
 from ..panels import panels_for
+from ..security_log import logs_export
 from ..selectors import stipends as selectors
 from ..services import stipends as services
 
@@ -325,6 +326,7 @@ def csv_safe(value) -> str:
 
 @login_required
 @permission_required(MANAGE, raise_exception=True)
+@logs_export("stipend_payments")
 def payment_export(request):
     """The ledger's rows (same filters) as CSV for Finance, with a total row."""
     payment_filter = _filtered_payments(request)

@@ -93,3 +93,71 @@ def test_admin_reads_the_log_with_fixed_queries(client, admin_user, rows, django
         response = client.get(reverse("stakeholders:security_log"), {"action": "exported"})
     assert response.status_code == 200
     assert response.content.decode().count("Exported data") >= rows
+
+
+def test_a_non_admin_viewing_a_person_is_logged_an_admin_is_not(client, staff_user, admin_user):
+    """Staff opening a resident's record leaves a row; an admin's own views do not."""
+    from tests.stakeholders.factories import PersonFactory
+
+    person = PersonFactory()
+    client.force_login(staff_user)
+    assert client.get(reverse("stakeholders:person_detail", args=[person.pk])).status_code == 200
+    event = SecurityEvent.objects.get(action=Action.PERSON_VIEWED)
+    assert (event.actor, event.object_id, event.ip_address) == (staff_user, str(person.pk), "127.0.0.1")
+    client.force_login(admin_user)
+    client.get(reverse("stakeholders:person_detail", args=[person.pk]))
+    assert SecurityEvent.objects.filter(action=Action.PERSON_VIEWED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("url_name", "query"),
+    [
+        ("stakeholders:person_export", {"q": "ana"}),
+        ("stakeholders:organization_export", {}),
+        ("stakeholders:election_csv", {}),
+        ("engagements:list", {"format": "csv"}),
+    ],
+)
+def test_every_csv_export_is_logged(client, admin_user, url_name, query):
+    """Each export download writes who exported what, with the filters used."""
+    client.force_login(admin_user)
+    response = client.get(reverse(url_name), query)
+    assert response.status_code == 200
+    event = SecurityEvent.objects.get(action=Action.EXPORTED)
+    assert event.actor == admin_user and event.detail["export"]
+
+
+def test_stipend_create_approve_and_pay_are_logged_with_amounts_not_payee(client, admin_user):
+    """Creating, approving and paying a stipend payment each write a row; no payee reference is kept."""
+    import datetime
+    from decimal import Decimal
+
+    from stakeholders.services import stipends as stipend_services
+    from tests.stakeholders.stipend_factories import AgreementFactory
+
+    admin2 = UserFactory(roles=["Admin"], is_staff=True)
+    agreement = AgreementFactory(created_by=admin_user, cap=Decimal("800"))
+    payment = stipend_services.stipend_payment_create(
+        actor=admin_user,
+        agreement=agreement,
+        period_start=agreement.start_date,
+        period_end=agreement.start_date,
+        quantity=Decimal("1"),
+    )
+    stipend_services.stipend_payment_submit(actor=admin_user, payment=payment)
+    stipend_services.stipend_payment_approve(actor=admin2, payment=payment)
+    stipend_services.stipend_payment_mark_paid(
+        actor=admin_user, payment=payment, paid_on=datetime.date.today(), finance_reference="V-9"
+    )
+    actions = list(
+        SecurityEvent.objects.filter(object_type="stakeholders.stipendpayment")
+        .order_by("pk")
+        .values_list("action", "actor")
+    )
+    assert actions == [
+        (Action.STIPEND_CREATED, admin_user.pk),
+        (Action.STIPEND_APPROVED, admin2.pk),
+        (Action.STIPEND_PAID, admin_user.pk),
+    ]
+    payee = agreement.liaison.payee_reference
+    assert payee not in str(list(SecurityEvent.objects.values()))
