@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stakeholders.forms.base import BoundedInputMixin
 from stakeholders.models import Department, Organization, Person, User
 
 from .models import (
@@ -36,7 +37,7 @@ def staff_users():
     return User.objects.filter(is_active=True, groups__name__in=["Staff", "Coordinator", "Admin"]).distinct()
 
 
-class CoalitionForm(_HelperMixin, forms.ModelForm):
+class CoalitionForm(BoundedInputMixin, _HelperMixin, forms.ModelForm):
     coordinators = forms.ModelMultipleChoiceField(
         label=_("Coordinators"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -59,7 +60,7 @@ class CoalitionForm(_HelperMixin, forms.ModelForm):
         self._add_helper()
 
 
-class MembershipForm(_HelperMixin, forms.Form):
+class MembershipForm(BoundedInputMixin, _HelperMixin, forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.all(), required=False)
     person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.all(), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
@@ -76,7 +77,7 @@ class MembershipForm(_HelperMixin, forms.Form):
         return cleaned
 
 
-class ResourceForm(_HelperMixin, forms.Form):
+class ResourceForm(BoundedInputMixin, _HelperMixin, forms.Form):
     membership = forms.ModelChoiceField(label=_("Member"), queryset=Membership.objects.none())
     kind = forms.ChoiceField(label=_("Resource"), choices=MemberResource.Kind.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -89,7 +90,7 @@ class ResourceForm(_HelperMixin, forms.Form):
         self._add_helper()
 
 
-class GoalForm(_HelperMixin, forms.ModelForm):
+class GoalForm(BoundedInputMixin, _HelperMixin, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["metric", "unit", "baseline", "target", "due_date"]
@@ -100,7 +101,7 @@ class GoalForm(_HelperMixin, forms.ModelForm):
         self._add_helper()
 
 
-class GoalProgressForm(_HelperMixin, forms.ModelForm):
+class GoalProgressForm(BoundedInputMixin, _HelperMixin, forms.ModelForm):
     class Meta:
         model = GoalProgress
         fields = ["recorded_on", "value", "note"]
@@ -111,7 +112,7 @@ class GoalProgressForm(_HelperMixin, forms.ModelForm):
         self._add_helper()
 
 
-class WorkingGroupForm(_HelperMixin, forms.ModelForm):
+class WorkingGroupForm(BoundedInputMixin, _HelperMixin, forms.ModelForm):
     departments = forms.ModelMultipleChoiceField(
         label=_("Departments"), queryset=Department.objects.all(), required=False
     )
@@ -127,7 +128,7 @@ class WorkingGroupForm(_HelperMixin, forms.ModelForm):
         self._add_helper()
 
 
-class AgreementForm(_HelperMixin, forms.ModelForm):
+class AgreementForm(BoundedInputMixin, _HelperMixin, forms.ModelForm):
     parties = forms.ModelMultipleChoiceField(label=_("Parties"), queryset=Organization.objects.all(), required=False)
 
     class Meta:
@@ -144,7 +145,7 @@ class AgreementForm(_HelperMixin, forms.ModelForm):
         self._add_helper()
 
 
-class StanceForm(_HelperMixin, forms.Form):
+class StanceForm(BoundedInputMixin, _HelperMixin, forms.Form):
     stance = forms.ChoiceField(label=_("Stance"), choices=Stance.choices)
     influence = forms.ChoiceField(label=_("Influence"), choices=Influence.choices, initial=Influence.MEDIUM)
     owner = forms.ModelChoiceField(label=_("Relationship owner"), queryset=User.objects.none(), required=False)
@@ -169,7 +170,7 @@ class AllyAddForm(StanceForm):
         self.fields["person"].queryset = Person.objects.exclude(coalition_stances__coalition=coalition)
 
 
-class RiskSettingsForm(_HelperMixin, forms.ModelForm):
+class RiskSettingsForm(BoundedInputMixin, _HelperMixin, forms.ModelForm):
     class Meta:
         model = RiskSettings
         fields = ["term_end_window_days", "ballot_window_days", "no_contact_days"]

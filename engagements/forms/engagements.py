@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coalition.models import Coalition
+from stakeholders.forms.base import BoundedInputMixin
 from stakeholders.models import Department, Language, Neighborhood, Organization, Person, User
 
 from ..models import BreakdownOption, Engagement, LoopBack, Theme
@@ -26,7 +27,7 @@ from ..selectors.engagements import attendees_pickable_by
 _MULTI = {"class": "form-select", "size": 4}
 
 
-class QuickLogForm(forms.Form):
+class QuickLogForm(BoundedInputMixin, forms.Form):
     """Shape of a session as the quick log collects it; the service checks the domain rules."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Engagement.Kind.choices)
@@ -154,7 +155,7 @@ class RowChoices:
         self.breakdown_options = [("", "—"), *grouped.items()]
 
 
-class _RowForm(forms.Form):
+class _RowForm(BoundedInputMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, choices: RowChoices, **kwargs):
@@ -294,7 +295,7 @@ def formset_initial(engagement: Engagement | None) -> dict[str, list[dict]]:
     }
 
 
-class AttendeeQuickAddForm(forms.Form):
+class AttendeeQuickAddForm(BoundedInputMixin, forms.Form):
     """A person met at the session, added on the spot (prefix ``qa``)."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -303,7 +304,7 @@ class AttendeeQuickAddForm(forms.Form):
     language = forms.ModelChoiceField(label=_("Preferred language"), queryset=Language.objects.all(), required=False)
 
 
-class CommitmentStatusForm(forms.Form):
+class CommitmentStatusForm(BoundedInputMixin, forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=[])
     reason = forms.CharField(
         label=_("Reason"),
@@ -321,7 +322,7 @@ class CommitmentStatusForm(forms.Form):
         self.helper.form_tag = False
 
 
-class LoopBackForm(forms.Form):
+class LoopBackForm(BoundedInputMixin, forms.Form):
     date = forms.DateField(label=_("When"), widget=forms.DateInput(attrs={"type": "date"}))
     method = forms.ChoiceField(label=_("How"), choices=LoopBack.Method.choices)
     languages = forms.ModelMultipleChoiceField(
@@ -339,7 +340,7 @@ class LoopBackForm(forms.Form):
         self.helper.form_tag = False
 
 
-class CommitmentCreateForm(forms.Form):
+class CommitmentCreateForm(BoundedInputMixin, forms.Form):
     """A commitment added to a logged engagement from its page."""
 
     description = forms.CharField(label=_("What we will do"), widget=forms.Textarea(attrs={"rows": 2}))

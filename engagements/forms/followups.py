@@ -2,12 +2,13 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stakeholders.forms.base import BoundedInputMixin
 from stakeholders.models import User
 
 from ..models import ReminderSettings
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(BoundedInputMixin, forms.Form):
     """A follow-up written by hand; the subject comes from the page it was started on."""
 
     title = forms.CharField(label=_("What to do"), max_length=300)
@@ -20,11 +21,11 @@ class FollowUpForm(forms.Form):
         self.helper.form_tag = False
 
 
-class SnoozeForm(forms.Form):
+class SnoozeForm(BoundedInputMixin, forms.Form):
     until = forms.DateField(label=_("Snooze until"))
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(BoundedInputMixin, forms.Form):
     """Whose work moves, and to whom."""
 
     from_user = forms.ModelChoiceField(
@@ -48,7 +49,7 @@ class HandoverForm(forms.Form):
         return cleaned
 
 
-class ReminderSettingsForm(forms.ModelForm):
+class ReminderSettingsForm(BoundedInputMixin, forms.ModelForm):
     election_lead_days = forms.CharField(
         label=_("Election lead times (days)"),
         help_text=_("Comma-separated, for example 180, 90, 30."),
@@ -85,5 +86,5 @@ class ReminderSettingsForm(forms.ModelForm):
         return days
 
 
-class DigestPreferenceForm(forms.Form):
+class DigestPreferenceForm(BoundedInputMixin, forms.Form):
     email_digest = forms.BooleanField(label=_("Send me a daily email digest"), required=False)

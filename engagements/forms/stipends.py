@@ -2,6 +2,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stakeholders.forms.base import BoundedInputMixin
+
 from ..models import Engagement
 
 
@@ -10,7 +12,7 @@ class EngagementChoiceField(forms.ModelMultipleChoiceField):
         return f"{engagement.starts_at:%Y-%m-%d} · {engagement.title}"
 
 
-class PaymentEngagementsForm(forms.Form):
+class PaymentEngagementsForm(BoundedInputMixin, forms.Form):
     """Pick the facilitated engagements a draft payment pays for."""
 
     engagements = EngagementChoiceField(

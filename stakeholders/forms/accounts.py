@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import User
 from ..roles import Role
+from .base import BoundedInputMixin
 
 
-class UserForm(forms.Form):
+class UserForm(BoundedInputMixin, forms.Form):
     """Shape of a user account as an admin edits it; the service saves it."""
 
     username = forms.CharField(label=_("Username"), max_length=150)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Department, Election, Person, Position, Tenure
+from .base import BoundedInputMixin
 
 PEOPLE_CHOICES_LIMIT = 200
 
@@ -47,7 +48,7 @@ class FormHelperMixin:
         self.helper.form_tag = False  # templates/includes/form.html draws the form and its button
 
 
-class DepartmentForm(FormHelperMixin, forms.Form):
+class DepartmentForm(BoundedInputMixin, FormHelperMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     abbreviation = forms.CharField(label=_("Abbreviation"), max_length=20, required=False)
     parent = forms.ModelChoiceField(
@@ -70,7 +71,7 @@ class DepartmentForm(FormHelperMixin, forms.Form):
         self._add_helper()
 
 
-class PositionForm(FormHelperMixin, forms.Form):
+class PositionForm(BoundedInputMixin, FormHelperMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
     level = forms.ChoiceField(label=_("Level"), choices=Position.Level.choices)
@@ -94,7 +95,7 @@ class PositionForm(FormHelperMixin, forms.Form):
         self._add_helper()
 
 
-class PositionChangeForm(FormHelperMixin, forms.Form):
+class PositionChangeForm(BoundedInputMixin, FormHelperMixin, forms.Form):
     """Record a change on a position: someone left, someone started, or both."""
 
     ending = forms.ModelChoiceField(
@@ -145,7 +146,7 @@ class PositionChangeForm(FormHelperMixin, forms.Form):
         return data
 
 
-class ElectionForm(FormHelperMixin, forms.Form):
+class ElectionForm(BoundedInputMixin, FormHelperMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     jurisdiction = forms.CharField(label=_("Jurisdiction"), max_length=200, initial="City of Riverton")
     date = forms.DateField(label=_("Election day"), widget=DateInput())

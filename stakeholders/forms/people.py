@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Language, Neighborhood, Organization, Person, PersonDemographics
+from .base import BoundedInputMixin
 
 
 def _helper() -> FormHelper:
@@ -35,7 +36,7 @@ class TagsField(forms.CharField):
         return value
 
 
-class PersonForm(forms.Form):
+class PersonForm(BoundedInputMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     preferred_name = forms.CharField(label=_("Preferred name"), max_length=100, required=False)
@@ -87,7 +88,7 @@ _PERSON_SCALARS = (
 )
 
 
-class PersonQuickForm(forms.Form):
+class PersonQuickForm(BoundedInputMixin, forms.Form):
     """A person added from another form: a name and a way to reach them."""
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
@@ -101,7 +102,7 @@ class PersonQuickForm(forms.Form):
         self.helper = _helper()
 
 
-class DemographicsForm(forms.Form):
+class DemographicsForm(BoundedInputMixin, forms.Form):
     consent = forms.BooleanField(
         label=_("The person agreed that these answers may be kept"),
         required=False,
@@ -132,7 +133,7 @@ class DemographicsForm(forms.Form):
         return data
 
 
-class MergeForm(forms.Form):
+class MergeForm(BoundedInputMixin, forms.Form):
     duplicate = forms.ModelChoiceField(
         label=_("Duplicate record"),
         queryset=Person.objects.none(),
@@ -145,7 +146,7 @@ class MergeForm(forms.Form):
         self.helper = _helper()
 
 
-class OrganizationForm(forms.Form):
+class OrganizationForm(BoundedInputMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Sector"), choices=Organization.Kind.choices)
     is_partner = forms.BooleanField(label=_("Partner"), required=False)
@@ -187,7 +188,7 @@ class OrganizationForm(forms.Form):
         self.helper = _helper()
 
 
-class AffiliationForm(forms.Form):
+class AffiliationForm(BoundedInputMixin, forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
     role_title = forms.CharField(label=_("Role or title"), max_length=150, required=False)
     start_date = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -206,7 +207,7 @@ class AffiliationForm(forms.Form):
         return data
 
 
-class NeighborhoodForm(forms.ModelForm):
+class NeighborhoodForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = Neighborhood
         fields = ["name", "council_district"]
@@ -216,7 +217,7 @@ class NeighborhoodForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(BoundedInputMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("A UTF-8 CSV file with a header row. Download the template to see the columns."),
@@ -231,7 +232,7 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class OrganizationMemberForm(forms.Form):
+class OrganizationMemberForm(BoundedInputMixin, forms.Form):
     """Add a person to an organization. The person list starts empty and fills from
     a search (htmx), so the page stays small however many people there are."""
 

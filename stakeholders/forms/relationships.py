@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Organization, Relationship, User
+from .base import BoundedInputMixin
 from .government import DateInput, FormHelperMixin, PersonChoiceField, people_for_select
 
 
-class RelationshipForm(FormHelperMixin, forms.Form):
+class RelationshipForm(BoundedInputMixin, FormHelperMixin, forms.Form):
     person = PersonChoiceField(label=_("Person"), queryset=None)
     other_person = PersonChoiceField(
         label=_("Connected to (person)"),
@@ -82,7 +83,7 @@ class RelationshipForm(FormHelperMixin, forms.Form):
         return data
 
 
-class RelationshipEndForm(FormHelperMixin, forms.Form):
+class RelationshipEndForm(BoundedInputMixin, FormHelperMixin, forms.Form):
     end_date = forms.DateField(label=_("Ended on"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import FundingSource, LiaisonProfile, Person, StipendAgreement
+from .base import BoundedInputMixin
 
 
 class DateInput(forms.DateInput):
@@ -20,7 +21,7 @@ def _helper() -> FormHelper:
     return helper
 
 
-class LiaisonProfileForm(forms.ModelForm):
+class LiaisonProfileForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = LiaisonProfile
         fields = [
@@ -50,7 +51,7 @@ class LiaisonProfileForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class FundingSourceForm(forms.ModelForm):
+class FundingSourceForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = FundingSource
         fields = ["name", "fiscal_year", "department", "budget"]
@@ -60,7 +61,7 @@ class FundingSourceForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class StipendAgreementForm(forms.ModelForm):
+class StipendAgreementForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = StipendAgreement
         fields = ["liaison", "funding_source", "rate", "unit", "start_date", "end_date", "cap", "notes"]
@@ -84,7 +85,7 @@ class StipendAgreementForm(forms.ModelForm):
         return exclusions
 
 
-class StipendPaymentForm(forms.Form):
+class StipendPaymentForm(BoundedInputMixin, forms.Form):
     agreement = forms.ModelChoiceField(
         label=_("Agreement"),
         queryset=StipendAgreement.objects.none(),
@@ -126,7 +127,7 @@ class StipendPaymentForm(forms.Form):
         return cleaned
 
 
-class MarkPaidForm(forms.Form):
+class MarkPaidForm(BoundedInputMixin, forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     finance_reference = forms.CharField(
         label=_("Finance reference"), max_length=60, help_text=_("The voucher or check number from Finance.")
@@ -137,7 +138,7 @@ class MarkPaidForm(forms.Form):
         self.helper = _helper()
 
 
-class VoidForm(forms.Form):
+class VoidForm(BoundedInputMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for voiding"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -145,7 +146,7 @@ class VoidForm(forms.Form):
         self.helper = _helper()
 
 
-class EndAgreementForm(forms.Form):
+class EndAgreementForm(BoundedInputMixin, forms.Form):
     end_date = forms.DateField(
         label=_("End on"),
         required=False,
