@@ -181,11 +181,11 @@ def copy_instances(model: type[models.Model], objs: list[models.Model]) -> list[
     table = connection.ops.quote_name(meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608  # nosec B608 -- quoted model table
         (before,) = cursor.fetchone()
         cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)  # noqa: S608
         if isinstance(meta.pk, models.AutoField):
-            cursor.execute(f"SELECT id FROM {table} WHERE id > %s ORDER BY id", [before])  # noqa: S608
+            cursor.execute(f"SELECT id FROM {table} WHERE id > %s ORDER BY id", [before])  # noqa: S608  # nosec B608
             ids = [row[0] for row in cursor.fetchall()]
             if len(ids) != len(objs):
                 raise RuntimeError(f"{meta.db_table}: expected {len(objs)} new rows, found {len(ids)}.")
