@@ -17,6 +17,7 @@ import io
 import secrets
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,7 +127,7 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-class _Importer:
+class _Importer(ABC):
     """What the two importers share: reading the file, lookups, checking values."""
 
     required: tuple[str, ...] = ()
@@ -189,14 +190,17 @@ class _Importer:
             row.action = "error"
         return row
 
+    @abstractmethod
     def check_values(self, row: Row, raw: dict) -> None:
-        raise NotImplementedError
+        """Each importer says how (see PeopleImporter, OrganizationImporter)."""
 
+    @abstractmethod
     def label(self, raw: dict) -> str:
-        raise NotImplementedError
+        """Each importer says how (see PeopleImporter, OrganizationImporter)."""
 
+    @abstractmethod
     def match(self, rows: list[Row]) -> None:
-        raise NotImplementedError
+        """Each importer says how (see PeopleImporter, OrganizationImporter)."""
 
     # shared value checks
 
