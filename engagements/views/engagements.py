@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
+from stakeholders.exports import safe_cell as csv_safe
 from stakeholders.models import Person
 from stakeholders.security_log import Action, security_event_record
 
@@ -228,14 +229,6 @@ def engagement_list(request):
     if request.htmx:
         template += "#results"
     return render(request, template, {"filter": engagement_filter, "page": page})
-
-
-def csv_safe(value) -> str:
-    """A cell that spreadsheets will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 def _csv(engagements) -> HttpResponse:

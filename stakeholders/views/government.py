@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..exports import safe_cell as csv_safe
 from ..filters.government import DepartmentFilter, ElectionFilter
 from ..forms.government import DepartmentForm, ElectionForm, PositionChangeForm, PositionForm
 from ..models import Department, Tenure
@@ -32,13 +33,6 @@ from ..services import government as services
 
 PAGE_SIZE = 50
 TERM_END_HORIZON_DAYS = 180
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell value that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(CSV_FORMULA_PREFIXES) else text
 
 
 def csv_response(filename: str, header: list[str], rows) -> HttpResponse:

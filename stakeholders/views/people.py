@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import importing
+from ..exports import safe_cell
 from ..filters.people import OrganizationFilter, PersonFilter
 from ..forms.people import (
     AffiliationForm,
@@ -49,14 +50,6 @@ def _apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
-
-
-def safe_cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
 
 
 def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:

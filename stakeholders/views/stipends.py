@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..exports import safe_cell as csv_safe
 from ..filters.stipends import LiaisonProfileFilter, StipendAgreementFilter, StipendPaymentFilter
 from ..forms.stipends import (
     EndAgreementForm,
@@ -313,15 +314,6 @@ def payment_list(request):
         template,
         {"filter": payment_filter, "page": page, "total": selectors.payments_total(payment_filter.qs)},
     )
-
-
-CSV_DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_DANGEROUS_PREFIXES) else text
 
 
 @login_required
