@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -34,15 +34,23 @@ def engagements_visible_to(user: User, *, include_drafts: bool = False) -> Query
     return Engagement.objects.filter(visible)
 
 
-def _commitment_count() -> Coalesce:
+def _count_of(model: type[Model], field: str) -> Coalesce:
+    """How many ``model`` rows point at the outer row through ``field``, as a correlated subquery.
+
+    Not a join + GROUP BY: the paginator's COUNT then drops it and counts the outer rows
+    alone, and the page query can walk the list's index and stop after one page."""
     counted = (
-        Commitment.objects.filter(engagement=OuterRef("pk"))
+        model.objects.filter(**{field: OuterRef("pk")})
         .order_by()
-        .values("engagement")
+        .values(field)
         .annotate(count=Count("pk"))
         .values("count")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _commitment_count() -> Coalesce:
+    return _count_of(Commitment, "engagement")
 
 
 def engagement_list_for(user: User) -> QuerySet[Engagement]:
@@ -122,15 +130,41 @@ def commitments_visible_to(user: User) -> QuerySet[Commitment]:
     """Commitments of the engagements ``user`` may see."""
     if not user.has_perm("engagements.view_commitment"):
         return Commitment.objects.none()
+    if user.has_perm("engagements.view_engagement") and user.has_perm("engagements.view_all_engagements"):
+        # Every logged engagement, said as "not on a draft" (an engagement is one or the
+        # other): PostgreSQL then anti-joins the few drafts instead of hashing every
+        # logged engagement, which made the accountability page's COUNT cost ~10 ms.
+        on_draft = Engagement.objects.filter(pk=OuterRef("engagement_id"), status=Engagement.Status.DRAFT)
+        return Commitment.objects.filter(~Exists(on_draft))
     return Commitment.objects.filter(engagement__in=engagements_visible_to(user).values("pk"))
 
 
 def commitment_list_for(user: User) -> QuerySet[Commitment]:
+    """Visible commitments in the accountability page's order, with their loop-back count.
+
+    No ``select_related``: the page counts this queryset and reads its rows' columns
+    with :func:`commitment_rows`."""
     return (
         commitments_visible_to(user)
-        .select_related("engagement", "owner", "department")
-        .annotate(loop_back_count=Count("loop_backs"))
+        .annotate(loop_back_count=_count_of(LoopBack, "commitment"))
         .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
+def commitment_rows(commitments: QuerySet[Commitment]) -> QuerySet[dict]:
+    """The columns an accountability row shows, one query for the page (of :func:`commitment_list_for`)."""
+    return commitments.values(
+        "pk",
+        "description",
+        "due_on",
+        "status",
+        "engagement_id",
+        "loop_back_count",
+        engagement_title=F("engagement__title"),
+        owner_first_name=F("owner__first_name"),
+        owner_last_name=F("owner__last_name"),
+        owner_username=F("owner__username"),
+        department_name=F("department__name"),
     )
 
 

@@ -7,13 +7,16 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..filters.engagements import CommitmentFilter
 from ..forms.engagements import CommitmentCreateForm, CommitmentStatusForm, LoopBackForm
-from ..selectors.engagements import commitment_for_user, commitment_list_for, engagement_for_user
+from ..models import Commitment
+from ..selectors.engagements import commitment_for_user, commitment_list_for, commitment_rows, engagement_for_user
 from ..services import engagements as services
+from .rows import labels, pk_url, user_name
 
 PAGE_SIZE = 50
 
@@ -24,10 +27,33 @@ def commitment_list(request):
     """Every visible commitment, filtered by status, department, owner, overdue or not yet looped back."""
     commitment_filter = CommitmentFilter(request.GET, queryset=commitment_list_for(request.user))
     page = Paginator(commitment_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _rows(commitment_rows(page.object_list))
     template = "engagements/commitment_list.html"
     if request.htmx:
         template += "#results"
     return render(request, template, {"filter": commitment_filter, "page": page})
+
+
+def _rows(commitments) -> list[dict]:
+    detail_url, engagement_url = pk_url("engagements:commitment_detail"), pk_url("engagements:detail")
+    status_labels = labels(Commitment.Status.choices)
+    closed = {Commitment.Status.DONE, Commitment.Status.DECLINED}
+    today = timezone.localdate()
+    return [
+        {
+            "url": detail_url(row["pk"]),
+            "description": row["description"],
+            "engagement_url": engagement_url(row["engagement_id"]),
+            "engagement_title": row["engagement_title"],
+            "owner": user_name(row["owner_first_name"], row["owner_last_name"], row["owner_username"]),
+            "department": row["department_name"] or "",
+            "due_on": row["due_on"],
+            "overdue": row["due_on"] is not None and row["due_on"] < today and row["status"] not in closed,
+            "status": status_labels.get(row["status"], row["status"]),
+            "loop_back_count": row["loop_back_count"],
+        }
+        for row in commitments
+    ]
 
 
 def _detail(request, commitment, status_form=None, loop_back_form=None, status=200):
