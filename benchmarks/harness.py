@@ -24,7 +24,6 @@ always stops when the harness ends, Ctrl-C included.
 from __future__ import annotations
 
 import argparse
-import html
 import http.client
 import json
 import math
@@ -52,8 +51,10 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import budgets  # noqa: E402
 from benchmarks import pages as page_table  # noqa: E402
+from benchmarks.floor_app import rows_to_html  # noqa: E402
 
 HOST = "127.0.0.1"  # loopback only, by design
+FLOOR_APP = "benchmarks.floor_app:application"
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "latest.json"
 DEMO_PASSWORD = "coalition-demo"  # noqa: S105  # the documented local demo password
 
@@ -153,11 +154,21 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn serving coalition.wsgi on a free loopback port; a context manager that always stops it."""
+    """gunicorn serving ``app`` (Coalition by default) on a free loopback port; a context manager that
+    always stops it. The floor server is the same command serving benchmarks/floor_app.py."""
 
-    def __init__(self, database_url: str, workers: int = 2, startup_timeout: float = 60.0):
+    def __init__(
+        self,
+        database_url: str,
+        workers: int = 2,
+        startup_timeout: float = 60.0,
+        app: str = "coalition.wsgi",
+        extra_env: dict[str, str] | None = None,
+    ):
         self.database_url = database_url
         self.workers = workers
+        self.app = app
+        self.extra_env = extra_env or {}
         self.startup_timeout = startup_timeout
         self.port = free_port()
         self.process: subprocess.Popen | None = None
@@ -176,6 +187,7 @@ class Server:
             DJANGO_SETTINGS_MODULE="coalition.settings",
         )
         env.pop("REDIS_URL", None)
+        env.update(self.extra_env)
         return env
 
     def command(self) -> list[str]:
@@ -183,7 +195,7 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
-            "coalition.wsgi",
+            self.app,
             "--no-control-socket",
             "--workers",
             str(self.workers),
@@ -247,14 +259,6 @@ class Server:
 
 
 # --- Floor --------------------------------------------------------------------
-def rows_to_html(rows: list[tuple]) -> str:
-    """The minimal HTML for rows: every cell escaped, in <tr><td> markup."""
-    return "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if cell is None else str(cell))}</td>" for cell in row) + "</tr>"
-        for row in rows
-    )
-
-
 def measure_floor(cursor, sql: str, params: dict, runs: int) -> dict:
     """Run ``sql`` ``runs`` times on one connection, escaping the rows into HTML each time; time each run."""
     timings = []
@@ -267,6 +271,32 @@ def measure_floor(cursor, sql: str, params: dict, runs: int) -> dict:
         markup = rows_to_html(rows)
         timings.append((time.perf_counter() - started) * 1000)
     return {"rows": len(rows), "html_bytes": len(markup.encode()), "latency_ms": summarize(timings)}
+
+
+def measure_http_floor(port: int, page: page_table.Page, params: dict, runs: int, warmup: int) -> dict:
+    """The floor as a page: GET the floor app's answer for ``page`` ``runs`` times, as the page was measured.
+
+    The floor app (benchmarks/floor_app.py) runs under the same gunicorn command as Coalition, so
+    this floor includes the HTTP cost every page pays; the ratio then measures the page's own work."""
+    path = (
+        "/floor/"
+        + urllib.parse.quote(page.name)
+        + "?"
+        + urllib.parse.urlencode({"params": json.dumps(params, default=str)})
+    )
+    client = Client(port)
+    try:
+        for _ in range(warmup):
+            client.request("GET", path)
+        timings = []
+        for _ in range(runs):
+            response = client.request("GET", path)
+            if response.status != 200:
+                raise RuntimeError(f"The floor app answered {response.status} for {page.name}.")
+            timings.append(response.elapsed_ms)
+    finally:
+        client.close()
+    return {"html_bytes": len(response.body), "latency_ms": summarize(timings)}
 
 
 def lookup_params(cursor, page: page_table.Page, username: str | None) -> dict | None:
@@ -329,7 +359,15 @@ def signed_in_client(port: int, page: page_table.Page, credentials: Credentials)
     return client
 
 
-def measure_page(port: int, page: page_table.Page, cursor, credentials: Credentials, requests: int, warmup: int):
+def measure_page(
+    port: int,
+    page: page_table.Page,
+    cursor,
+    credentials: Credentials,
+    requests: int,
+    warmup: int,
+    floor_port: int | None = None,
+):
     login = credentials.for_role(page.role)
     params = lookup_params(cursor, page, login[0] if login else None)
     base = {"name": page.name, "kind": page.kind, "method": page.method}
@@ -360,6 +398,8 @@ def measure_page(port: int, page: page_table.Page, cursor, credentials: Credenti
     if not latencies:
         return {**base, "path": path, "skipped": f"every request failed: {dict(statuses)}"}
     floor = measure_floor(cursor, page.floor, params, requests)
+    http_floor = measure_http_floor(floor_port, page, params, requests, warmup) if floor_port else None
+    ratio_base = (http_floor or floor)["latency_ms"]["median"]
     latency = summarize(latencies)
     return {
         **base,
@@ -374,9 +414,9 @@ def measure_page(port: int, page: page_table.Page, cursor, credentials: Credenti
         "db_ms": summarize(db_ms) if db_ms else None,
         "bytes": summarize(sizes),
         "floor": floor,
-        "floor_ratio": round(latency["median"] / floor["latency_ms"]["median"], 1)
-        if floor["latency_ms"]["median"]
-        else None,
+        "http_floor": http_floor,
+        # Page median over the HTTP floor's median (the SQL floor's when no floor server ran).
+        "floor_ratio": round(latency["median"] / ratio_base, 1) if ratio_base else None,
         "budget_p95_ms": budgets.p95_budget_ms(page.kind),
     }
 
@@ -470,6 +510,7 @@ PAGE_HEADERS = [
     "db ms",
     "KB",
     "rows",
+    "sql floor",
     "floor p50",
     "floor p95",
     "x floor",
@@ -482,7 +523,7 @@ def page_rows(result: dict) -> list[list]:
     rows = []
     for page in result["pages"]:
         if page.get("skipped"):
-            rows.append([page["name"], page["kind"], *([None] * 10), page["skipped"]])
+            rows.append([page["name"], page["kind"], *([None] * 11), page["skipped"]])
             continue
         rows.append(
             [
@@ -496,7 +537,8 @@ def page_rows(result: dict) -> list[list]:
                 round(page["bytes"]["median"] / 1024, 1),
                 page["floor"]["rows"],
                 page["floor"]["latency_ms"]["median"],
-                page["floor"]["latency_ms"]["p95"],
+                (page.get("http_floor") or page["floor"])["latency_ms"]["median"],
+                (page.get("http_floor") or page["floor"])["latency_ms"]["p95"],
                 page["floor_ratio"],
                 page["errors"],
             ]
@@ -631,13 +673,25 @@ def run(args: argparse.Namespace) -> dict:
     }
     connection = psycopg2.connect(args.database_url)
     connection.autocommit = True
+    floor_queries = tempfile.NamedTemporaryFile("w", prefix="coalition-bench-floors-", suffix=".json", delete=False)  # noqa: SIM115
+    with floor_queries:
+        json.dump({page.name: page.floor for page in selected}, floor_queries)
+    floor_env = {"FLOOR_QUERIES": floor_queries.name}
     try:
         started = time.perf_counter()
-        with Server(args.database_url, workers=args.workers) as server, connection.cursor() as cursor:
+        with (
+            Server(args.database_url, workers=args.workers) as server,
+            Server(args.database_url, workers=args.workers, app=FLOOR_APP, extra_env=floor_env) as floor_server,
+            connection.cursor() as cursor,
+        ):
             print(f"gunicorn ready on {HOST}:{server.port} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             for page in selected:
                 print(f"measuring {page.name} ...", file=sys.stderr, flush=True)
-                result["pages"].append(measure_page(server.port, page, cursor, credentials, args.requests, args.warmup))
+                result["pages"].append(
+                    measure_page(
+                        server.port, page, cursor, credentials, args.requests, args.warmup, floor_port=floor_server.port
+                    )
+                )
             if not args.no_load:
                 for page in load_pages:
                     login = credentials.for_role(page.role)
@@ -657,6 +711,7 @@ def run(args: argparse.Namespace) -> dict:
                         )
     finally:
         connection.close()
+        Path(floor_queries.name).unlink(missing_ok=True)
     return result
 
 

@@ -215,6 +215,9 @@ def test_a_short_real_run_under_gunicorn(tmp_path, monkeypatch, capsys):
     assert users["status_codes"] == {"200": 5} and users["errors"] == 0
     assert users["queries"]["min"] >= 3  # session, user, the list: the header came from the middleware
     assert users["floor"]["rows"] == 1 and users["floor_ratio"] > 0
+    # The ratio is taken over the floor served by the same gunicorn command.
+    assert users["http_floor"]["latency_ms"]["median"] > 0
+    assert users["floor_ratio"] == round(users["latency_ms"]["median"] / users["http_floor"]["latency_ms"]["median"], 1)
     assert users["bytes"]["min"] > 1000
     assert by_name["login_page"]["status_codes"] == {"200": 5}
     assert by_name["user_create_invalid"]["status_codes"] == {"200": 5}
@@ -252,3 +255,34 @@ def test_ctrl_c_stops_gunicorn(monkeypatch, tmp_path, capsys):
     assert server.process.poll() is not None
     assert not out.exists()
     assert "interrupted" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_floor_app_serves_a_pages_floor_rows_as_minimal_html(monkeypatch, tmp_path):
+    """The floor app runs the named page's floor SQL with the JSON parameters and escapes the rows;
+    an unknown page is a 404."""
+    from benchmarks import floor_app
+
+    queries = tmp_path / "floors.json"
+    queries.write_text(json.dumps({"numbers": "SELECT n, '<b>' FROM generate_series(1, %(last)s) AS n"}))
+    monkeypatch.setenv("FLOOR_QUERIES", str(queries))
+    monkeypatch.setenv("DATABASE_URL", _database_url())
+    monkeypatch.setattr(floor_app, "_QUERIES", floor_app._floor_queries())
+    monkeypatch.setattr(floor_app, "_connection", None)
+    answers = []
+
+    def get(path, query=""):
+        body = floor_app.application(
+            {"PATH_INFO": path, "QUERY_STRING": query}, lambda status, headers: answers.append(status)
+        )
+        return b"".join(body).decode()
+
+    try:
+        body = get("/floor/numbers", "params=" + quote(json.dumps({"last": 3})))
+        assert answers[-1] == "200 OK"
+        assert body.count("<tr>") == 3 and "<td>&lt;b&gt;</td>" in body
+        get("/floor/other")
+        assert answers[-1] == "404 Not Found"
+    finally:
+        if floor_app._connection is not None:
+            floor_app._connection.close()
