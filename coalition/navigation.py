@@ -6,8 +6,9 @@ Each app's pages add their entries here; the project package may import every ap
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -48,14 +49,21 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
+@cache
+def _url(url_name: str, script_prefix: str) -> str:
+    # Reversed once per process (and mount point): every page shows the same navigation.
+    return reverse(url_name)
+
+
 def navigation(request):
     """Context processor: the navigation entries the current user may use."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [
-        {"label": item.label, "url": reverse(item.url_name), "active": request.path == reverse(item.url_name)}
-        for item in NAV_ITEMS
-        if item.visible_to(user)
-    ]
+    prefix = get_script_prefix()
+    items = []
+    for item in NAV_ITEMS:
+        if item.visible_to(user):
+            url = _url(item.url_name, prefix)
+            items.append({"label": item.label, "url": url, "active": request.path == url})
     return {"nav_items": items}

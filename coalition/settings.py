@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "stakeholders.security_log.SecurityLogRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "stakeholders.middleware.SessionAbsoluteTimeoutMiddleware",
+    "stakeholders.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -149,7 +150,8 @@ AUTH_USER_MODEL = "stakeholders.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first, so a locked-out user is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading roles and permissions with the user in one query.
+    "stakeholders.auth_backend.RoleAwareModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -165,7 +167,9 @@ LOGOUT_REDIRECT_URL = "login"
 # deactivating a user can delete every one of their sessions.
 SESSION_ENGINE = "stakeholders.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)  # idle timeout
-SESSION_SAVE_EVERY_REQUEST = True  # each request pushes the idle deadline back
+# Activity pushes the idle deadline back, saving the session at most once a minute
+# (stakeholders.middleware.SessionIdleRefreshMiddleware), not on every request.
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -246,6 +250,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Forms and UI -------------------------------------------------------------
+# Django's renderer, writing <select> markup in Python (one template include per option is slow).
+FORM_RENDERER = "coalition.form_renderer.SelectInPythonRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
