@@ -9,12 +9,13 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from stakeholders.models import Organization, Person, User
+from stakeholders.models import Language, Organization, Person, User
 from stakeholders.selectors.people import organization_for_user, person_for_user
 
 from ..models import CalendarFeed, Commitment, Engagement, InputItem, LoopBack
@@ -63,6 +64,26 @@ def engagement_list_for(user: User) -> QuerySet[Engagement]:
         # and counts the engagements alone instead of grouping every row of the table.
         .annotate(commitment_count=_commitment_count())
         .order_by(F("starts_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def engagement_rows(engagements: QuerySet[Engagement]) -> QuerySet[dict]:
+    """The columns an engagement list row shows, languages and hosts included, in one query
+    (for the page's slice of :func:`engagement_list_for`)."""
+    return engagements.prefetch_related(None).values(
+        "pk",
+        "title",
+        "kind",
+        "starts_at",
+        "attendance_total",
+        "commitment_count",
+        neighborhood_name=F("neighborhood__name"),
+        language_names=ArraySubquery(
+            Language.objects.filter(engagements=OuterRef("pk")).order_by("name").values("name")
+        ),
+        host_names=ArraySubquery(
+            Organization.objects.filter(hosted_engagements=OuterRef("pk")).order_by("name").values("name")
+        ),
     )
 
 

@@ -29,6 +29,7 @@ from ..forms.engagements import (
     link_answers,
     new_log_initial,
 )
+from ..models import Engagement
 from ..selectors.engagements import (
     attendee_candidates,
     attendees_pickable_by,
@@ -37,11 +38,13 @@ from ..selectors.engagements import (
     engagement_for_edit,
     engagement_for_user,
     engagement_list_for,
+    engagement_rows,
     organization_for_panel,
     person_for_panel,
     published_engagement,
 )
 from ..services import engagements as services
+from .rows import labels, pk_url
 
 PAGE_SIZE = 50
 QUICK_LOG = "engagements/engagement_quick_log.html"
@@ -225,10 +228,30 @@ def engagement_list(request):
         )
         return _csv(engagement_filter.qs)
     page = Paginator(engagement_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _rows(engagement_rows(page.object_list))
     template = "engagements/engagement_list.html"
     if request.htmx:
         template += "#results"
     return render(request, template, {"filter": engagement_filter, "page": page})
+
+
+def _rows(engagements) -> list[dict]:
+    detail_url = pk_url("engagements:detail")
+    kind_labels = labels(Engagement.Kind.choices)
+    return [
+        {
+            "url": detail_url(row["pk"]),
+            "title": row["title"],
+            "kind": kind_labels.get(row["kind"], row["kind"]),
+            "starts_at": row["starts_at"],
+            "neighborhood": row["neighborhood_name"] or "",
+            "languages": ", ".join(row["language_names"]),
+            "hosts": ", ".join(row["host_names"]),
+            "attendance_total": row["attendance_total"],
+            "commitment_count": row["commitment_count"],
+        }
+        for row in engagements
+    ]
 
 
 def _csv(engagements) -> HttpResponse:
