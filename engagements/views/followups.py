@@ -19,7 +19,7 @@ from ..forms.followups import (
     ReminderSettingsForm,
     SnoozeForm,
 )
-from ..models import DigestPreference, ReminderSettings
+from ..models import DigestPreference, FollowUp, ReminderSettings
 from ..selectors.followups import (
     followup_for_user,
     followup_open_count,
@@ -28,6 +28,7 @@ from ..selectors.followups import (
     handovers_visible_to,
 )
 from ..services import followups as services
+from .rows import labels, pk_url
 
 PAGE_SIZE = 50
 SNOOZE_DAYS = 7
@@ -38,6 +39,7 @@ def followup_list(request):
     today = timezone.localdate()
     followup_filter = FollowUpFilter(request.GET, queryset=followups_inbox(request.user, today=today))
     page = Paginator(followup_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _rows(page.object_list, today=today)
     template = "engagements/followup_list.html"
     if request.htmx:
         template += "#results"
@@ -50,10 +52,38 @@ def followup_list(request):
             "filter": followup_filter,
             "page": page,
             "today": today,
-            "snooze_until": today + datetime.timedelta(days=SNOOZE_DAYS),
+            "snooze_until": (today + datetime.timedelta(days=SNOOZE_DAYS)).isoformat(),
             "digest_form": DigestPreferenceForm(initial={"email_digest": digest_on}),
         },
     )
+
+
+def _rows(followups, *, today: datetime.date) -> list[dict]:
+    """What an inbox row shows, with its links and labels worked out once per page."""
+    done_url = pk_url("engagements:followup_done")
+    snooze_url = pk_url("engagements:followup_snooze")
+    dismiss_url = pk_url("engagements:followup_dismiss")
+    reason_labels = labels(FollowUp.Reason.choices)
+    status_labels = labels(FollowUp.Status.choices)
+    actionable = {FollowUp.Status.OPEN, FollowUp.Status.SNOOZED}
+    return [
+        {
+            "pk": followup.pk,
+            "title": followup.title,
+            "notes": followup.notes,
+            "subject_url": followup.subject_url,
+            "reason": reason_labels.get(followup.reason, followup.reason),
+            "due_on": followup.due_on,
+            "overdue": followup.status == FollowUp.Status.OPEN and followup.due_on < today,
+            "status": status_labels.get(followup.status, followup.status),
+            "snoozed_until": followup.snoozed_until if followup.status == FollowUp.Status.SNOOZED else None,
+            "closed": followup.status not in actionable,
+            "done_url": done_url(followup.pk),
+            "snooze_url": snooze_url(followup.pk),
+            "dismiss_url": dismiss_url(followup.pk),
+        }
+        for followup in followups
+    ]
 
 
 @login_required
@@ -74,9 +104,8 @@ def _row_response(request, followup):
             request,
             "engagements/followup_list.html#row_changed",
             {
-                "followup": followup,
-                "today": today,
-                "snooze_until": today + datetime.timedelta(days=SNOOZE_DAYS),
+                "followup": _rows([followup], today=today)[0],
+                "snooze_until": (today + datetime.timedelta(days=SNOOZE_DAYS)).isoformat(),
                 "open_count": followup_open_count(request.user, today=today),
             },
         )

@@ -24,7 +24,7 @@ def test_the_inbox_shows_only_my_follow_ups_open_first(client, staff_user):
     FollowUpFactory(title="Someone else's")
     client.force_login(staff_user)
     response = client.get(reverse("engagements:followup_list"))
-    titles = [f.title for f in response.context["page"]]
+    titles = [f["title"] for f in response.context["page"]]
     assert titles == ["Sooner", "Later", "Closed"]
 
 
@@ -34,8 +34,25 @@ def test_the_inbox_filters_by_reason(client, staff_user):
     FollowUpFactory(user=staff_user, reason="term_ending", title="Term one")
     client.force_login(staff_user)
     response = client.get(reverse("engagements:followup_list"), {"reason": "term_ending"}, HTTP_HX_REQUEST="true")
-    assert [f.title for f in response.context["page"]] == ["Term one"]
+    assert [f["title"] for f in response.context["page"]] == ["Term one"]
     assert b"<html" not in response.content
+
+
+def test_each_open_row_has_one_form_whose_buttons_post_to_their_own_action(client, staff_user):
+    """Done, snooze and dismiss share one form (one CSRF token a row); each button posts to its
+    own address with htmx (``hx-post``) and without (``formaction``, or the form's action)."""
+    followup = FollowUpFactory(user=staff_user)
+    client.force_login(staff_user)
+    content = client.get(reverse("engagements:followup_list")).content.decode()
+    row = content[content.index(f'id="followup-{followup.pk}"') :]
+    row = row[: row.index("</tr>")]
+    done, snooze, dismiss = (
+        reverse(f"engagements:followup_{action}", args=[followup.pk]) for action in ("done", "snooze", "dismiss")
+    )
+    assert row.count("<form") == 1 and row.count("csrfmiddlewaretoken") == 1
+    assert f'action="{done}"' in row and f'hx-post="{done}"' in row
+    assert f'formaction="{snooze}" hx-post="{snooze}"' in row
+    assert f'formaction="{dismiss}" hx-post="{dismiss}"' in row
 
 
 @pytest.mark.parametrize("rows", [1, 50])
