@@ -98,6 +98,12 @@ class FollowUp(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["user", "status", "due_on"], name="followup_inbox"),
+            # The home page's "open follow-ups, soonest first": walked in order, stops after ten.
+            models.Index(
+                fields=["user", "due_on", "id"],
+                condition=Q(status__in=["open", "snoozed"]),
+                name="followup_actionable_due",
+            ),
             models.Index(fields=["content_type", "object_id"], name="followup_subject"),
         ]
 

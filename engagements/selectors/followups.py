@@ -63,6 +63,14 @@ def followups_inbox(user: User, *, today: datetime.date) -> QuerySet[FollowUp]:
     )
 
 
+def home_followups(user: User, *, today: datetime.date, limit: int = 10) -> QuerySet[FollowUp]:
+    """The inbox's first rank (open, and snoozed ones woken by ``today``), soonest due first.
+
+    Said as ``actionable`` rather than as the inbox's rank, so PostgreSQL walks the
+    ``followup_actionable_due`` index in order and stops after ``limit`` rows."""
+    return followups_visible_to(user).select_related(None).actionable(today).order_by("due_on", "pk")[:limit]
+
+
 def followup_open_count(user: User, *, today: datetime.date) -> int:
     """How many follow-ups need ``user``'s attention now (one COUNT query)."""
     return FollowUp.objects.filter(user=user).actionable(today).count()
@@ -102,12 +110,15 @@ def handovers_visible_to(actor: User) -> QuerySet[Handover]:
     return Handover.objects.select_related("from_user", "to_user", "performed_by")
 
 
-def _my_people(user: User, today: datetime.date) -> QuerySet:
-    """Ids of the people at either end of the relationships ``user`` owns."""
+def _my_people(user: User, today: datetime.date) -> Q:
+    """Tenures held by someone at either end of a current relationship ``user`` owns.
+
+    A condition on the tenure's ``person_id`` (not a ``Person`` subquery): PostgreSQL then
+    checks each tenure against the two short id lists, instead of scanning every person."""
     mine = Relationship.objects.filter(owner=user).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-    return Person.objects.filter(
-        Q(pk__in=mine.values("person_id")) | Q(pk__in=mine.exclude(other_person=None).values("other_person_id"))
-    ).values("pk")
+    return Q(person_id__in=mine.values("person_id")) | Q(
+        person_id__in=mine.exclude(other_person=None).values("other_person_id")
+    )
 
 
 def home_elections(user: User, *, today: datetime.date, days: int = 180) -> list[dict]:
@@ -116,8 +127,8 @@ def home_elections(user: User, *, today: datetime.date, days: int = 180) -> list
     One query: each row is a (election, position, holder)."""
     rows = (
         Tenure.objects.filter(
+            _my_people(user, today),
             actual_end_date__isnull=True,
-            person_id__in=_my_people(user, today),
             position__elections__date__gte=today,
             position__elections__date__lte=today + datetime.timedelta(days=days),
         )
@@ -152,8 +163,8 @@ def home_term_ends(user: User, *, today: datetime.date, days: int = 180) -> Quer
     """Current tenures of people ``user`` knows whose planned end is in the next ``days``."""
     return (
         Tenure.objects.filter(
+            _my_people(user, today),
             actual_end_date__isnull=True,
-            person_id__in=_my_people(user, today),
             planned_end_date__gte=today,
             planned_end_date__lte=today + datetime.timedelta(days=days),
         )

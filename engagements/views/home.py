@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from ..selectors.followups import followups_inbox, home_commitments_due, home_elections, home_term_ends
+from ..selectors.followups import home_commitments_due, home_elections, home_followups, home_term_ends
 
 HOME_FOLLOWUPS = 10
 HORIZON_DAYS = 180
@@ -15,16 +15,13 @@ def home(request):
     """The signed-in user's home: open follow-ups, the commitments they owe this month, and
     elections and term ends ahead that touch the people they have relationships with."""
     today = timezone.localdate()
-    # The home list shows no subject links, so skip the inbox's subject prefetch (one
-    # query per kind of subject present, which would vary with the data).
-    followups = followups_inbox(request.user, today=today).prefetch_related(None).filter(rank=0)
     return render(
         request,
         "engagements/home.html",
         {
             "roles": sorted(request.user.role_names),
             "today": today,
-            "followups": followups[:HOME_FOLLOWUPS],
+            "followups": home_followups(request.user, today=today, limit=HOME_FOLLOWUPS),
             "elections": home_elections(request.user, today=today, days=HORIZON_DAYS),
             "term_ends": home_term_ends(request.user, today=today, days=HORIZON_DAYS),
             "horizon_days": HORIZON_DAYS,
