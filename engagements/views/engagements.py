@@ -35,6 +35,7 @@ from ..selectors.engagements import (
     attendees_pickable_by,
     can_edit_engagement,
     drafts_of,
+    engagement_detail_for,
     engagement_for_edit,
     engagement_for_user,
     engagement_list_for,
@@ -300,7 +301,7 @@ def _csv(engagements) -> HttpResponse:
 @permission_required("engagements.view_engagement", raise_exception=True)
 def engagement_detail(request, pk):
     """Everything recorded about one engagement."""
-    engagement = engagement_for_user(request.user, pk)
+    engagement = engagement_detail_for(request.user, pk)
     if engagement.is_draft:
         return redirect("engagements:resume", pk=engagement.pk)
     context = {

@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from engagements.models import Engagement
-from stakeholders.models import Person
+from engagements.models import Attendance, AttendanceBreakdown, Engagement, LoopBack
+from stakeholders.models import Language, Person
 from tests.engagements.factories import (
     BreakdownOptionFactory,
     CommitmentFactory,
+    DepartmentFactory,
     EngagementFactory,
     InputItemFactory,
     OrganizationFactory,
@@ -396,3 +397,37 @@ def test_csv_link_keeps_the_filters(client, staff_user):
     client.force_login(staff_user)
     body = client.get(reverse("engagements:list"), {"kind": "workshop", "page": "1"}, headers={"HX-Request": "true"})
     assert "?kind=workshop&amp;format=csv" in body.content.decode()
+
+
+def _full_engagement(rows):
+    """A logged engagement with ``rows`` of everything its page lists."""
+    engagement = EngagementFactory(title="Bus line session")
+    engagement.languages.set(Language.objects.filter(code__in=["en", "es"]))
+    engagement.interpretation_languages.set(Language.objects.filter(code="es"))
+    engagement.departments.add(DepartmentFactory(name="Transit"))
+    for n in range(rows):
+        engagement.host_organizations.add(OrganizationFactory(name=f"Host {n}"))
+        engagement.facilitator_people.add(PersonFactory())
+        Attendance.objects.create(engagement=engagement, person=PersonFactory())
+        AttendanceBreakdown.objects.create(engagement=engagement, option=BreakdownOptionFactory(), count=1)
+        item = InputItemFactory(engagement=engagement, text=f"Heard {n}")
+        item.themes.add(ThemeFactory(name=f"Theme {n}"))
+        commitment = CommitmentFactory(engagement=engagement, description=f"Promise {n}")
+        LoopBack.objects.create(commitment=commitment, date=timezone.localdate(), method=LoopBack.Method.FLYER)
+    return engagement
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_engagement_page_shows_everything_in_a_constant_number_of_queries(
+    client, staff_user, django_assert_max_num_queries, rows
+):
+    """The engagement page lists names, themes and loop-back counts without a query per row."""
+    engagement = _full_engagement(rows)
+    client.force_login(staff_user)
+    client.get(reverse("engagements:detail", args=[engagement.pk]))  # the session is saved once after sign-in
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("engagements:detail", args=[engagement.pk]))
+    body = response.content.decode()
+    assert "English, Spanish" in body and "Transit" in body and "Host 0" in body
+    assert '<span class="badge text-bg-info">Theme 0</span>' in body
+    assert "Promise 0" in body and "<td>1</td></tr>" in body  # one loop-back
