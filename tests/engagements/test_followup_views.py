@@ -61,7 +61,9 @@ def test_the_inbox_query_count_does_not_grow(client, staff_user, rows, django_as
     for _ in range(rows):
         FollowUpFactory(user=staff_user)
     client.force_login(staff_user)
-    with django_assert_max_num_queries(12):
+    # The first request after sign-in saves the session and fills the content-type cache.
+    client.get(reverse("engagements:followup_list"))
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("engagements:followup_list"))
     assert response.status_code == 200
     assert len(response.context["page"]) == rows

@@ -56,7 +56,7 @@ def test_home_query_count_is_bounded(client, coordinator_user, rows, django_asse
         tenure = TenureFactory(planned_end_date=datetime.date(2026, 9, 30))
         RelationshipFactory(person=tenure.person, owner=coordinator_user)
     client.force_login(coordinator_user)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("home")).status_code == 200
 
 

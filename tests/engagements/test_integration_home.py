@@ -41,6 +41,6 @@ def test_home_query_count_holds_with_many_commitments(client, coordinator_user, 
     for _ in range(rows):
         CommitmentFactory(owner=coordinator_user, due_on=datetime.date(2026, 6, 20))
     client.force_login(coordinator_user)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("home"))
     assert len(response.context["commitments_due"]) == rows
