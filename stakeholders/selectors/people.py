@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, F, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
-from ..models import Affiliation, Neighborhood, Organization, Person, Relationship, User
+from ..models import Affiliation, Language, Neighborhood, Organization, Person, Relationship, Tag, User
+
+
+def person_display_name(path: str = "") -> Trim:
+    """``Person.display_name`` computed by the database, for the person at ``path`` ("" or e.g. "person__").
+
+    The preferred name, else the first name, then the last name, trimmed.
+    """
+    first = Coalesce(NullIf(F(f"{path}preferred_name"), Value("")), F(f"{path}first_name"))
+    return Trim(Concat(first, Value(" "), F(f"{path}last_name"), output_field=CharField()))
 
 
 def people_visible_to(user: User) -> QuerySet[Person]:
@@ -121,11 +132,36 @@ def person_for_user(user: User, pk: int) -> Person:
 
 
 def people_list_for(user: User) -> QuerySet[Person]:
-    """The people ``user`` may see, with what the list page and the CSV export show."""
+    """The people ``user`` may see, with what the CSV export writes."""
     return (
         people_visible_to(user)
         .select_related("neighborhood", "preferred_language")
         .prefetch_related("languages", "tags", "affiliations__organization")
+    )
+
+
+def with_list_columns(people: QuerySet[Person]) -> QuerySet[Person]:
+    """``people`` with what a row of the people list shows, in the same query.
+
+    The names of the neighborhood, of the organizations a person currently belongs
+    to (newest first), of the languages they speak and of their tags come as
+    annotations (``neighborhood_name``, ``organization_names``, ``language_names``,
+    ``tag_names``), so a page of 50 is one query and its rows are drawn without
+    related managers. PostgreSQL computes the subqueries only for the rows of the
+    page, after sorting and limiting.
+    """
+    current_organizations = (
+        Affiliation.objects.filter(person=OuterRef("pk"), end_date__isnull=True)
+        .order_by("-start_date")
+        .values("organization__name")
+    )
+    languages = Language.objects.filter(speakers=OuterRef("pk")).order_by("name").values("name")
+    tags = Tag.objects.filter(people=OuterRef("pk")).order_by("name").values("name")
+    return people.only("first_name", "last_name", "preferred_name", "pronouns", "email").annotate(
+        neighborhood_name=F("neighborhood__name"),
+        organization_names=ArraySubquery(current_organizations),
+        language_names=ArraySubquery(languages),
+        tag_names=ArraySubquery(tags),
     )
 
 
@@ -142,7 +178,25 @@ def organization_for_user(user: User, pk: int) -> Organization:
 
 
 def organizations_list_for(user: User) -> QuerySet[Organization]:
+    """The organizations ``user`` may see, with what the CSV export writes."""
     return organizations_visible_to(user).prefetch_related("neighborhoods", "languages", "tags")
+
+
+def with_organization_list_columns(organizations: QuerySet[Organization]) -> QuerySet[Organization]:
+    """``organizations`` with what a row of the organization list shows, in the same query.
+
+    The names of the neighborhoods served, languages and tags come as annotations
+    (``neighborhood_names``, ``language_names``, ``tag_names``), each sorted by name.
+    """
+    through = Organization.neighborhoods.through.objects.filter(organization=OuterRef("pk"))
+    neighborhoods = through.order_by("neighborhood__name").values("neighborhood__name")
+    languages = Language.objects.filter(organizations=OuterRef("pk")).order_by("name").values("name")
+    tags = Tag.objects.filter(organizations=OuterRef("pk")).order_by("name").values("name")
+    return organizations.only("name", "kind", "is_partner").annotate(
+        neighborhood_names=ArraySubquery(neighborhoods),
+        language_names=ArraySubquery(languages),
+        tag_names=ArraySubquery(tags),
+    )
 
 
 def neighborhoods_visible_to(user: User) -> QuerySet[Neighborhood]:

@@ -37,6 +37,8 @@ from ..roles import Role
 from ..security_log import Action, logs_export, security_event_record
 from ..selectors import people as selectors
 from ..services import people as services
+from .links import with_detail_urls
+from .pagination import CountingPagePaginator
 
 PAGE_SIZE = 50
 SEARCH_RESULTS = 20
@@ -73,8 +75,11 @@ def _yes_no(value: bool) -> str:
 @login_required
 @permission_required("stakeholders.view_person", raise_exception=True)
 def person_list(request):
-    person_filter = PersonFilter(request.GET, queryset=selectors.people_list_for(request.user))
-    page = Paginator(person_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    person_filter = PersonFilter(request.GET, queryset=selectors.people_visible_to(request.user))
+    people = selectors.with_list_columns(person_filter.qs)
+    paginator_class = CountingPagePaginator if person_filter.form.cleaned_data.get("q") else Paginator
+    page = paginator_class(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_detail_urls(page.object_list, "stakeholders:person_detail")
     template = "stakeholders/person_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
@@ -350,8 +355,10 @@ def person_search(request):
 @login_required
 @permission_required("stakeholders.view_organization", raise_exception=True)
 def organization_list(request):
-    organization_filter = OrganizationFilter(request.GET, queryset=selectors.organizations_list_for(request.user))
-    page = Paginator(organization_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    organization_filter = OrganizationFilter(request.GET, queryset=selectors.organizations_visible_to(request.user))
+    organizations = selectors.with_organization_list_columns(organization_filter.qs)
+    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_detail_urls(page.object_list, "stakeholders:organization_detail")
     template = "stakeholders/organization_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"

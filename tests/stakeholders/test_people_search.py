@@ -1,6 +1,8 @@
 """People search: name, email and organization, tolerating a typo, with pg_trgm and without it."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stakeholders.models import Person
@@ -63,3 +65,47 @@ def test_people_list_search_uses_it(client, staff_user, people):
     assert response.status_code == 200
     assert "Okafor" in response.content.decode()
     assert "Smith" not in response.content.decode()
+
+
+@pytest.mark.parametrize("matches", [1, 60])
+def test_people_list_search_counts_in_the_page_query(client, staff_user, django_assert_num_queries, matches):
+    """A search reads its page and the number of matches in one query, for 1 match as for 60."""
+    PersonFactory.create_batch(matches, last_name="Okafor")
+    PersonFactory(last_name="Smith")
+    client.force_login(staff_user)
+    url = reverse("stakeholders:person_list")
+    client.get(url, {"q": "okafor"})  # warms the per-process caches (the pg_trgm check)
+    plain_list = _queries(client, url, {})  # counts in a query of its own
+    with django_assert_num_queries(plain_list - 1):
+        response = client.get(url, {"q": "okafor"})
+    assert response.context["page"].paginator.count == matches
+    assert len(response.context["page"].object_list) == min(matches, 50)
+
+
+def _queries(client, url, params) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, params)
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [("1", 1), ("2", 2), ("3", 3), ("99", 3), ("0", 3), ("-1", 3), ("x", 1), ("", 1)],
+)
+def test_search_pages_behave_like_the_plain_list(client, staff_user, page, shown):
+    """Pages of search results: a number past the end or below 1 shows the last page, anything else the first."""
+    PersonFactory.create_batch(120, last_name="Okafor")
+    client.force_login(staff_user)
+    response = client.get(reverse("stakeholders:person_list"), {"q": "okafor", "page": page})
+    shown_page = response.context["page"]
+    assert shown_page.number == shown
+    assert shown_page.paginator.count == 120 and shown_page.paginator.num_pages == 3
+    assert len(shown_page.object_list) == (20 if shown == 3 else 50)
+
+
+def test_search_without_matches_shows_an_empty_first_page(client, staff_user, people):
+    """No match: page 1 of 1, zero people, the empty-table message."""
+    client.force_login(staff_user)
+    response = client.get(reverse("stakeholders:person_list"), {"q": "zebulon", "page": "4"})
+    assert response.context["page"].number == 1 and response.context["page"].paginator.count == 0
+    assert "No people match these filters." in response.content.decode()

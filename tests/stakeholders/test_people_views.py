@@ -19,7 +19,9 @@ from tests.stakeholders.factories import (
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERY_BOUND = 16
+# Session, user, the count, the page (one query with its organizations, languages and
+# tags) and the filters' neighborhood, language and tag choices.
+LIST_QUERY_BOUND = 7
 
 
 def _people_with_everything(count):
@@ -40,6 +42,40 @@ def test_people_list_runs_a_fixed_number_of_queries(client, staff_user, django_a
         response = client.get(reverse("stakeholders:person_list"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == rows
+
+
+def test_people_list_rows_show_current_organizations_languages_and_tags(client, staff_user):
+    """A row names the person (by preferred name), links to them, and lists their current organizations
+    (newest first, past ones left out), neighborhood, languages and tags."""
+    person = PersonFactory(
+        first_name="Roberta",
+        preferred_name="Bobbie",
+        last_name="Quist",
+        pronouns="she/her",
+        neighborhood=NeighborhoodFactory(name="Harbor View"),
+        languages=[Language.objects.get(code="so"), Language.objects.get(code="es")],
+        tags=[TagFactory(name="youth"), TagFactory(name="elder")],
+    )
+    today = timezone.localdate()
+    AffiliationFactory(
+        person=person, organization=OrganizationFactory(name="Older Union"), start_date=today.replace(year=2019)
+    )
+    AffiliationFactory(
+        person=person, organization=OrganizationFactory(name="Newer Union"), start_date=today.replace(year=2023)
+    )
+    AffiliationFactory(
+        person=person,
+        organization=OrganizationFactory(name="Gone Union"),
+        start_date=today.replace(year=2010),
+        end_date=today.replace(year=2012),
+    )
+    client.force_login(staff_user)
+    content = client.get(reverse("stakeholders:person_list")).content.decode()
+    row = content[content.index(f'<a href="{person.get_absolute_url()}">Bobbie Quist</a>') :]
+    row = row[: row.index("</tr>")]
+    assert "(she/her)" in row and "Harbor View" in row and "Somali, Spanish" in row
+    assert row.index("Newer Union") < row.index("Older Union") and "Gone Union" not in row
+    assert row.index(">elder<") < row.index(">youth<")
 
 
 @pytest.mark.parametrize("rows", [1, 50])
