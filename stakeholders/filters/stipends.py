@@ -1,10 +1,11 @@
 import django_filters
 from django.db.models import Q
-from django.forms import Select
+from django.forms import ModelChoiceField, Select
 from django.utils.translation import gettext_lazy as _
 
 from ..forms.stipends import DateInput
 from ..models import FundingSource, LiaisonProfile, StipendAgreement, StipendPayment
+from ..selectors.people import person_display_name
 
 
 class BootstrapFilterSet(django_filters.FilterSet):
@@ -36,11 +37,28 @@ class LiaisonProfileFilter(django_filters.FilterSet):
         )
 
 
+class _LiaisonChoiceField(ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.person_name
+
+
+class LiaisonChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of liaison, labelled by name (``str(liaison)``), without loading their person records.
+
+    A city has hundreds of liaisons; building a profile and a person for each
+    option cost more than the rest of the ledger's rows.
+    """
+
+    field_class = _LiaisonChoiceField
+
+    def __init__(self, *args, **kwargs):
+        queryset = LiaisonProfile.objects.only("pk").annotate(person_name=person_display_name("person__"))
+        super().__init__(*args, queryset=queryset, **kwargs)
+
+
 class StipendAgreementFilter(BootstrapFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StipendAgreement.Status.choices)
-    liaison = django_filters.ModelChoiceFilter(
-        label=_("Liaison"), queryset=LiaisonProfile.objects.select_related("person")
-    )
+    liaison = LiaisonChoiceFilter(label=_("Liaison"))
     funding_source = django_filters.ModelChoiceFilter(label=_("Funding source"), queryset=FundingSource.objects.all())
 
     class Meta:
@@ -52,11 +70,7 @@ class StipendPaymentFilter(BootstrapFilterSet):
     """The ledger's filters; the CSV export uses the same ones, so both show the same rows."""
 
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StipendPayment.Status.choices)
-    liaison = django_filters.ModelChoiceFilter(
-        label=_("Liaison"),
-        queryset=LiaisonProfile.objects.select_related("person"),
-        field_name="agreement__liaison",
-    )
+    liaison = LiaisonChoiceFilter(label=_("Liaison"), field_name="agreement__liaison")
     funding_source = django_filters.ModelChoiceFilter(
         label=_("Funding source"), queryset=FundingSource.objects.all(), field_name="agreement__funding_source"
     )

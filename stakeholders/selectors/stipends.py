@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -203,6 +203,38 @@ def approval_queue_for(user: User) -> QuerySet[StipendPayment]:
 
 def payments_total(payments: QuerySet[StipendPayment]) -> Decimal:
     return payments.aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))["total"]
+
+
+def payments_count_and_total(payments: QuerySet[StipendPayment]) -> tuple[int, Decimal]:
+    """How many ``payments`` there are and what they add up to, in one query."""
+    numbers = payments.aggregate(count=Count("pk"), total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))
+    return numbers["count"], numbers["total"]
+
+
+def with_payment_table_columns(payments: QuerySet[StipendPayment]) -> QuerySet[StipendPayment]:
+    """``payments`` with only what a row of a payment table shows (the ledger, an agreement's page).
+
+    Joins the liaison's person and the funding source, and leaves out the users
+    (creator, approver) and text fields the table does not show: fewer joins to
+    plan and fewer fields to load per row.
+    """
+    return (
+        payments.select_related(None)
+        .select_related("agreement__liaison__person", "agreement__funding_source")
+        .only(
+            "period_start",
+            "period_end",
+            "quantity",
+            "amount",
+            "status",
+            "paid_on",
+            "agreement__liaison__person__first_name",
+            "agreement__liaison__person__preferred_name",
+            "agreement__liaison__person__last_name",
+            "agreement__funding_source__name",
+            "agreement__funding_source__fiscal_year",
+        )
+    )
 
 
 # --- Statements and year to date ----------------------------------------------------

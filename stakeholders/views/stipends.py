@@ -31,6 +31,8 @@ from ..panels import panels_for
 from ..security_log import logs_export
 from ..selectors import stipends as selectors
 from ..services import stipends as services
+from .links import with_detail_urls
+from .pagination import CountedPaginator
 
 PAGE_SIZE = 50
 MANAGE = "stakeholders.manage_stipends"
@@ -227,13 +229,15 @@ def agreement_create(request):
 def agreement_detail(request, pk):
     selectors.require_stipend_access(request.user)
     agreement = selectors.stipend_agreement_for_user(request.user, pk)
-    payments = selectors.stipend_payments_visible_to(request.user).filter(agreement=agreement)
+    payments = selectors.with_payment_table_columns(
+        selectors.stipend_payments_visible_to(request.user).filter(agreement=agreement)
+    )
     return render(
         request,
         "stakeholders/stipends/agreement_detail.html",
         {
             "agreement": agreement,
-            "payments": payments,
+            "payments": with_detail_urls(payments, "stakeholders:payment_detail"),
             "history": selectors.history_for(request.user, agreement),
             "end_form": EndAgreementForm(),
         },
@@ -305,15 +309,14 @@ def _filtered_payments(request):
 @permission_required(MANAGE, raise_exception=True)
 def payment_list(request):
     payment_filter = _filtered_payments(request)
-    page = Paginator(payment_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    count, total = selectors.payments_count_and_total(payment_filter.qs)
+    payments = selectors.with_payment_table_columns(payment_filter.qs)
+    page = CountedPaginator(payments, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
+    page.object_list = with_detail_urls(page.object_list, "stakeholders:payment_detail")
     template = "stakeholders/stipends/payment_list.html"
     if request.htmx:
         template += "#results"
-    return render(
-        request,
-        template,
-        {"filter": payment_filter, "page": page, "total": selectors.payments_total(payment_filter.qs)},
-    )
+    return render(request, template, {"filter": payment_filter, "page": page, "total": total})
 
 
 @login_required
