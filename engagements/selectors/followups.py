@@ -36,6 +36,10 @@ def followups_inbox(user: User, *, today: datetime.date) -> QuerySet[FollowUp]:
     actionable = Q(status=FollowUp.Status.OPEN) | Q(status=FollowUp.Status.SNOOZED, snoozed_until__lte=today)
     return (
         followups_visible_to(user)
+        # No join to the content types: PostgreSQL would join every follow-up of the user
+        # before sorting them (twice the time); the subjects' prefetch takes each row's
+        # content type from Django's content-type cache.
+        .select_related(None)
         .prefetch_related(
             GenericPrefetch(
                 "subject",
