@@ -1,4 +1,4 @@
-"""Links to many records of one kind at once, for the rows of list pages."""
+"""What the rows of list pages show, computed once per page instead of once per row."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ _PLACEHOLDER = 2147483647
 
 
 def with_detail_urls(objects: Iterable, url_name: str) -> list:
-    """``objects`` as a list, each with the URL of its detail page as ``.detail_url``.
+    """``objects`` as a list, each with the URL named ``url_name`` for it as ``.detail_url``.
 
     The URL is reversed once, with a placeholder id, and each object's id is put in
     its place: reversing costs about 35 µs, which adds up over a page of 50 rows.
@@ -20,4 +20,23 @@ def with_detail_urls(objects: Iterable, url_name: str) -> list:
     objects = list(objects)
     for obj in objects:
         obj.detail_url = f"{prefix}{obj.pk}{suffix}"
+    return objects
+
+
+def with_choice_labels(objects: Iterable, field_name: str) -> list:
+    """``objects`` as a list, each with the label of its ``field_name`` choice as ``.<field_name>_label``.
+
+    What ``get_<field>_display()`` returns, but the choices are translated once per
+    page: ``get_<field>_display()`` hashes every lazily translated label of the field
+    on each call, which for a log of 100 rows meant over a thousand translations.
+    """
+    objects = list(objects)
+    if not objects:
+        return objects
+    field = objects[0]._meta.get_field(field_name)
+    labels = {value: str(label) for value, label in field.flatchoices}
+    attribute = f"{field_name}_label"
+    for obj in objects:
+        value = getattr(obj, field.attname)
+        setattr(obj, attribute, labels.get(value, value))
     return objects

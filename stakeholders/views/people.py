@@ -37,7 +37,7 @@ from ..roles import Role
 from ..security_log import Action, logs_export, security_event_record
 from ..selectors import people as selectors
 from ..services import people as services
-from .links import with_detail_urls
+from .list_rows import with_choice_labels, with_detail_urls
 from .pagination import CountingPagePaginator
 
 PAGE_SIZE = 50
@@ -358,7 +358,9 @@ def organization_list(request):
     organization_filter = OrganizationFilter(request.GET, queryset=selectors.organizations_visible_to(request.user))
     organizations = selectors.with_organization_list_columns(organization_filter.qs)
     page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = with_detail_urls(page.object_list, "stakeholders:organization_detail")
+    page.object_list = with_choice_labels(
+        with_detail_urls(page.object_list, "stakeholders:organization_detail"), "kind"
+    )
     template = "stakeholders/organization_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"

@@ -31,7 +31,7 @@ from ..panels import panels_for
 from ..security_log import logs_export
 from ..selectors import stipends as selectors
 from ..services import stipends as services
-from .links import with_detail_urls
+from .list_rows import with_choice_labels, with_detail_urls
 from .pagination import CountedPaginator
 
 PAGE_SIZE = 50
@@ -237,7 +237,7 @@ def agreement_detail(request, pk):
         "stakeholders/stipends/agreement_detail.html",
         {
             "agreement": agreement,
-            "payments": with_detail_urls(payments, "stakeholders:payment_detail"),
+            "payments": with_choice_labels(with_detail_urls(payments, "stakeholders:payment_detail"), "status"),
             "history": selectors.history_for(request.user, agreement),
             "end_form": EndAgreementForm(),
         },
@@ -312,7 +312,7 @@ def payment_list(request):
     count, total = selectors.payments_count_and_total(payment_filter.qs)
     payments = selectors.with_payment_table_columns(payment_filter.qs)
     page = CountedPaginator(payments, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
-    page.object_list = with_detail_urls(page.object_list, "stakeholders:payment_detail")
+    page.object_list = with_choice_labels(with_detail_urls(page.object_list, "stakeholders:payment_detail"), "status")
     template = "stakeholders/stipends/payment_list.html"
     if request.htmx:
         template += "#results"
