@@ -9,8 +9,9 @@ from django.views.decorators.http import require_safe
 from ..filters.accounts import UserFilter
 from ..forms.accounts import UserForm
 from ..forms.base import add_service_errors
-from ..selectors.accounts import user_for_user, users_visible_to
+from ..selectors.accounts import user_for_user, users_visible_to, with_list_columns
 from ..services import accounts as services
+from .list_rows import with_detail_urls
 
 PAGE_SIZE = 50
 
@@ -20,7 +21,8 @@ PAGE_SIZE = 50
 @permission_required("stakeholders.view_user", raise_exception=True)
 def user_list(request):
     user_filter = UserFilter(request.GET, queryset=users_visible_to(request.user))
-    page = Paginator(user_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(with_list_columns(user_filter.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_detail_urls(page.object_list, "stakeholders:user_edit")
     template = "stakeholders/user_list.html"
     if request.htmx:
         template += "#results"

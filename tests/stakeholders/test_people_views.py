@@ -38,6 +38,7 @@ def test_people_list_runs_a_fixed_number_of_queries(client, staff_user, django_a
     """The people list costs the same number of queries for 1 row as for 50."""
     _people_with_everything(rows)
     client.force_login(staff_user)
+    client.get(reverse("stakeholders:person_list"))  # the first request after signing in may save the session
     with django_assert_max_num_queries(LIST_QUERY_BOUND):
         response = client.get(reverse("stakeholders:person_list"))
     assert response.status_code == 200
@@ -88,6 +89,7 @@ def test_organization_list_runs_a_fixed_number_of_queries(client, staff_user, dj
         organization.tags.add(tag)
         organization.languages.add("es")
     client.force_login(staff_user)
+    client.get(reverse("stakeholders:organization_list"))  # the first request after signing in may save the session
     with django_assert_max_num_queries(LIST_QUERY_BOUND):
         response = client.get(reverse("stakeholders:organization_list"))
     assert len(response.context["page"].object_list) == rows
