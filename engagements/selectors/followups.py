@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -163,8 +163,9 @@ def home_elections(user: User, *, today: datetime.date, days: int = 180) -> list
     ]
 
 
-def home_term_ends(user: User, *, today: datetime.date, days: int = 180) -> QuerySet[Tenure]:
-    """Current tenures of people ``user`` knows whose planned end is in the next ``days``."""
+def home_term_ends(user: User, *, today: datetime.date, days: int = 180) -> QuerySet[dict]:
+    """Current tenures of people ``user`` knows whose planned end is in the next ``days``:
+    the columns a home row shows."""
     return (
         Tenure.objects.filter(
             _my_people(user, today),
@@ -172,14 +173,21 @@ def home_term_ends(user: User, *, today: datetime.date, days: int = 180) -> Quer
             planned_end_date__gte=today,
             planned_end_date__lte=today + datetime.timedelta(days=days),
         )
-        .select_related("person", "position")
-        .order_by("planned_end_date", "pk")[:50]
+        .order_by("planned_end_date", "pk")
+        .values(
+            "pk",
+            "planned_end_date",
+            "person__first_name",
+            "person__preferred_name",
+            "person__last_name",
+            "position__title",
+        )[:50]
     )
 
 
-def home_commitments_due(user: User, *, today: datetime.date, limit: int = 50) -> QuerySet[Commitment]:
+def home_commitments_due(user: User, *, today: datetime.date, limit: int = 50) -> QuerySet[dict]:
     """Open commitments ``user`` owns that are due by the end of this month, overdue ones
-    included (they are still due), soonest first. One query."""
+    included (they are still due), soonest first: the columns a home row shows. One query."""
     next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     return (
         Commitment.objects.filter(
@@ -188,6 +196,6 @@ def home_commitments_due(user: User, *, today: datetime.date, limit: int = 50) -
             due_on__lt=next_month,
         )
         .exclude(status__in=[Commitment.Status.DONE, Commitment.Status.DECLINED])
-        .select_related("engagement")
-        .order_by("due_on", "pk")[:limit]
+        .order_by("due_on", "pk")
+        .values("pk", "description", "due_on", "status", engagement_title=F("engagement__title"))[:limit]
     )
