@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/agreements/<int:agreement_pk>/document/", views.agreement_document, name="agreement_document"),
     path("<int:pk>/allies/", views.ally_map, name="ally_map"),
     path("<int:pk>/allies/graph.json", views.ally_graph_json, name="ally_graph_json"),
+    path("<int:pk>/allies/network/", views.ally_network, name="ally_network"),
     path("<int:pk>/allies/add/", views.ally_add, name="ally_add"),
     path("<int:pk>/allies/<int:ally_pk>/", views.ally_detail, name="ally_detail"),
 ]

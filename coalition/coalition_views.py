@@ -5,10 +5,12 @@ project-level health check and error pages.)"""
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -332,51 +334,79 @@ def _stances_coalition(request, pk):
     return coalition
 
 
+def _id_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+def _focus_title(the_map) -> str:
+    stance = dict(Stance.choices).get(the_map.stance)
+    if the_map.department_id is None:
+        return _("All departments, stance %(stance)s") % {"stance": stance}
+    department = the_map.department.name if the_map.department else _("Outside government")
+    if stance is None:
+        return _("%(department)s, every stance") % {"department": department}
+    return _("%(department)s, stance %(stance)s") % {"department": department, "stance": stance}
+
+
 @login_required
 def ally_map(request, pk):
+    """The ally map: a department-by-stance matrix whose cells show their first allies,
+    or, focused on a department and/or stance (``department``, ``stance``), those
+    allies as a paged list. ``at_risk=1`` and ``owner`` filter both. With htmx the
+    view answers the ``#ally-matrix`` region only."""
     started = time.perf_counter()
     coalition = _stances_coalition(request, pk)
     only_at_risk = request.GET.get("at_risk") == "1"
-    owner = request.GET.get("owner", "")
-    owner_id = int(owner) if owner.isdigit() else None
-    the_map = selectors.ally_map(coalition, only_at_risk=only_at_risk, owner_id=owner_id)
-    context = _context(request, coalition, "ally_map", map=the_map, only_at_risk=only_at_risk, owner_id=owner_id)
+    owner_id = _id_param(request, "owner")
+    department_id = _id_param(request, "department")
+    stance = request.GET.get("stance") if request.GET.get("stance") in Stance.values else None
+    the_map = selectors.ally_map(
+        coalition,
+        only_at_risk=only_at_risk,
+        owner_id=owner_id,
+        department_id=department_id,
+        stance=stance,
+        page_number=request.GET.get("page"),
+    )
+    filters = {"at_risk": "1" if only_at_risk else None, "owner": owner_id}
+    filter_query = urlencode({key: value for key, value in filters.items() if value is not None})
+    focus = {"department": department_id, "stance": stance, "page": request.GET.get("page")}
+    current_query = urlencode({key: value for key, value in {**filters, **focus}.items() if value is not None})
+    context = _context(
+        request,
+        coalition,
+        "ally_map",
+        map=the_map,
+        only_at_risk=only_at_risk,
+        owner_id=owner_id,
+        map_url=reverse("coalition:ally_map", args=[coalition.pk]),
+        filter_query=filter_query,
+        current_query=current_query,
+        cell_limit=selectors.CELL_LIMIT,
+    )
+    if the_map.focused:
+        context["page"] = the_map.page
+        context["focus_title"] = _focus_title(the_map)
     template = "coalition/ally_map.html"
     if request.htmx and request.htmx.target == "ally-matrix":
         template += "#matrix"
-    else:
-        context["graph_rows"] = _graph_table(selectors.ally_graph(coalition))
-        if context["can_manage"]:
-            context["add_form"] = AllyAddForm(coalition=coalition)
     response = render(request, template, context)
     response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
     return response
 
 
-def _graph_table(graph: dict) -> list[dict]:
-    """The graph as rows for a table: each node with its connections, for keyboard and screen-reader users."""
-    type_labels = {"c": _("Coalition"), "p": _("Person"), "o": _("Organization"), "s": _("Staff")}
-    stance_labels = dict(Stance.choices)
-    edge_labels = {
-        "own": (_("owns the relationship with"), _("relationship owned by")),
-        "m": (_("member of"), _("has member")),
-        "r": (_("has a relationship with"), _("has a relationship with")),
-    }
-    rows = {
-        node["i"]: {
-            "label": node["l"],
-            "url": node["u"],
-            "type": type_labels[node["t"]],
-            "stance": stance_labels.get(node.get("s"), ""),
-            "links": [],
-        }
-        for node in graph["n"]
-    }
-    for source, target, kind in graph["e"]:
-        outgoing, incoming = edge_labels[kind]
-        rows[source]["links"].append((outgoing, rows[target]["label"]))
-        rows[target]["links"].append((incoming, rows[source]["label"]))
-    return list(rows.values())
+@login_required
+def ally_network(request, pk):
+    """The ally network as a paged table: the same nodes and connections as the graph."""
+    coalition = _stances_coalition(request, pk)
+    rows = selectors.ally_network_rows(selectors.ally_graph(coalition))
+    page = Paginator(rows, selectors.NETWORK_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coalition/ally_network.html",
+        _context(request, coalition, "ally_map", page=page, node_count=len(rows)),
+    )
 
 
 @login_required
@@ -455,8 +485,8 @@ def ally_detail(request, pk, ally_pk):
                     return redirect(ally)
                 ally.refresh_from_db()
     history = StanceChange.objects.filter(ally_stance=ally).select_related("changed_by", "from_owner", "to_owner")
-    rows, _risk, _departments = selectors.ally_rows(coalition)
-    row = next((row for row in rows if row.ally.pk == ally.pk), None)
+    rows, _risk, _departments = selectors.ally_rows(coalition, ally_pk=ally.pk)
+    row = rows[0] if rows else None
     context = _context(request, coalition, "ally_map", ally=ally, form=form, history=history, row=row, saved=saved)
     template = "coalition/ally_detail.html"
     if request.htmx:

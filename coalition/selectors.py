@@ -12,13 +12,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stakeholders.models import Department, Election, Person, Position, Relationship, Tenure, User
+from stakeholders.models import Department, Election, Person, Relationship, Tenure, User
 
 from .models import (
     AllyStance,
@@ -131,219 +133,299 @@ def goals_with_progress(coalition: Coalition) -> list[Goal]:
 
 # --- The ally map ---------------------------------------------------------------
 
+# A matrix cell shows its first few allies (at risk first, then by influence and
+# name) and links to the whole cell as a paged list: at city scale (1,800 allies
+# over some 300 cells) every card at once made a 2 MB page.
+CELL_LIMIT = 3
+LIST_PAGE_SIZE = 50
+# The ``department`` filter value for allies who hold no position in any department.
+OUTSIDE_GOVERNMENT = 0
+INFLUENCE_RANK = {value: rank for rank, value in enumerate(Influence.values)}  # high first
 
-@dataclass(frozen=True)
+
+@dataclass(slots=True)
 class RiskFlag:
     code: str  # term_end, ballot, no_contact, vacated
-    reason: str
+    facts: tuple = ()  # what the reason is written from
+    reason: str = ""  # the sentence, written by ``explain_flags`` for the allies whose reasons are shown
 
 
-@dataclass
+@dataclass(slots=True)
 class AllyRow:
-    ally: AllyStance
-    tenure: Tenure | None = None  # the current tenure, or the last one when none is current
+    """One ally on the map, built from plain values rather than model instances so
+    that a map of 1,800 allies builds in milliseconds."""
+
+    pk: int
+    person_id: int
+    stance: str
+    influence: str
+    owner_id: int | None
+    name: str
+    owner_name: str
+    last_contact_on: datetime.date | None
+    url: str
+    sort_name: str  # last name first, lower case
+    # The current position, or the last one when none is current.
+    position_id: int | None = None
+    position_title: str = ""
+    planned_end_date: datetime.date | None = None
+    department: Department | None = None
     is_former: bool = False
     flags: list[RiskFlag] = field(default_factory=list)
-    url: str = ""
-    # Display strings, computed once so that a map of hundreds renders fast.
-    name: str = ""
-    owner_name: str = ""
-    last_contact: str = ""
-    influence_label: str = ""
-
-    @property
-    def person(self) -> Person:
-        return self.ally.person
-
-    @property
-    def position(self) -> Position | None:
-        return self.tenure.position if self.tenure else None
-
-    department: Department | None = None
 
     @property
     def at_risk(self) -> bool:
         return bool(self.flags)
+
+    @property
+    def department_key(self) -> int:
+        return self.department.pk if self.department else OUTSIDE_GOVERNMENT
+
+
+@dataclass(slots=True)
+class MatrixCell:
+    allies: list[AllyRow]  # the first CELL_LIMIT of the cell
+    count: int
+    at_risk_count: int
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.allies)
 
 
 @dataclass
 class DepartmentRow:
     department: Department | None
     depth: int
-    cells: list[list[AllyRow]]  # one list per stance column
+    cells: list[MatrixCell]  # one per stance column
 
     @property
     def count(self) -> int:
-        return sum(len(cell) for cell in self.cells)
+        return sum(cell.count for cell in self.cells)
+
+    @property
+    def key(self) -> int:
+        return self.department.pk if self.department else OUTSIDE_GOVERNMENT
 
 
 @dataclass
 class AllyMap:
     coalition: Coalition
-    allies: list[AllyRow]
-    rows: list[DepartmentRow]
+    allies: list[AllyRow]  # every ally shown, at risk first, then by influence and last name
+    rows: list[DepartmentRow]  # the matrix; empty when the map is focused on a department or stance
     stances: list[tuple[str, str]]
     influence_grid: list[tuple[str, list[int]]]
     settings: RiskSettings
     today: datetime.date
+    department_id: int | None = None  # focus: one department (OUTSIDE_GOVERNMENT for none) ...
+    stance: str | None = None  # ... and/or one stance
+    department: Department | None = None
+    page: Page | None = None  # of ``allies``, when focused
+
+    @property
+    def focused(self) -> bool:
+        return self.department_id is not None or self.stance is not None
 
     @property
     def at_risk_count(self) -> int:
-        return sum(1 for row in self.allies if row.at_risk)
+        return sum(1 for row in self.allies if row.flags)
 
 
-ALLY_FIELDS = (
-    "pk",
-    "coalition_id",
-    "stance",
-    "influence",
-    "person__id",
-    "person__first_name",
-    "person__preferred_name",
-    "person__last_name",
-    "person__last_contact_on",
-    "owner__id",
-    "owner__username",
-    "owner__first_name",
-    "owner__last_name",
-)
-TENURE_FIELDS = (
-    "pk",
-    "person_id",
-    "position_id",
-    "start_date",
-    "planned_end_date",
-    "actual_end_date",
-    "position__id",
-    "position__title",
-    "position__department_id",
-)
+def _user_name(first: str | None, last: str | None, username: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip() or (username or "")
 
 
-def _pick_tenure(tenures: list[Tenure]) -> tuple[Tenure | None, bool]:
-    current = [tenure for tenure in tenures if tenure.actual_end_date is None]
-    if current:
-        return max(current, key=lambda tenure: tenure.start_date), False
-    if tenures:
-        return max(tenures, key=lambda tenure: (tenure.actual_end_date, tenure.start_date)), True
-    return None, False
+def ally_rows(
+    coalition: Coalition,
+    *,
+    today: datetime.date | None = None,
+    risk: RiskSettings | None = None,
+    ally_pk: int | None = None,
+    explain: bool = True,
+) -> tuple[list[AllyRow], RiskSettings, dict[int, Department]]:
+    """Every ally of ``coalition`` (or only the one ``ally_pk``) with position, owner,
+    last contact and computed risk flags, and the departments by pk.
 
-
-def ally_rows(coalition: Coalition, *, today: datetime.date | None = None, risk: RiskSettings | None = None):
-    """Every ally of ``coalition`` with position, owner, last contact and computed risk flags.
-
-    Runs a fixed number of queries however many allies there are: the
-    stances with people and owners, their tenures, the elections on their
-    seats, and the successors in positions they left.
+    Runs a fixed number of queries however many allies there are: the stances
+    with people and owners, each ally's current (or last) tenure, the departments,
+    the elections on their seats, who now holds the positions they left, and
+    (with ``explain``) the names in the reasons. It reads plain values, not model
+    instances, which is what keeps 1,800 allies fast. Without ``explain`` the
+    flags have their codes but no reasons yet (see ``explain_flags``).
     """
     today = today or timezone.localdate()
     risk = risk or RiskSettings.load()
-    stances = list(
-        AllyStance.objects.filter(coalition=coalition)
-        .select_related("person", "owner")
-        .only(*ALLY_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "person__tenures",
-                queryset=Tenure.objects.select_related("position").only(*TENURE_FIELDS),
-                to_attr="all_tenures",
-            )
-        )
-    )
-    departments = {department.pk: department for department in Department.objects.only("pk", "name", "parent_id")}
+    stances = AllyStance.objects.filter(coalition=coalition)
+    if ally_pk is not None:
+        stances = stances.filter(pk=ally_pk)
     url_pattern = reverse("coalition:ally_detail", args=[coalition.pk, 0])
-    influence_labels = dict(Influence.choices)
-    rows = []
-    for ally in stances:
-        tenure, is_former = _pick_tenure(ally.person.all_tenures)
-        last_contact = ally.person.last_contact_on
-        rows.append(
-            AllyRow(
-                ally=ally,
-                tenure=tenure,
-                is_former=is_former,
-                url=_fill(url_pattern, ally.pk, ""),
-                department=departments[tenure.position.department_id] if tenure else None,
-                name=ally.person.display_name,
-                owner_name=str(ally.owner) if ally.owner else "",
-                last_contact=last_contact.isoformat() if last_contact else "",
-                influence_label=str(influence_labels[ally.influence]),
-            )
+    rows = [
+        AllyRow(
+            pk=pk,
+            person_id=person_id,
+            stance=stance,
+            influence=influence,
+            owner_id=owner_id,
+            name=_name(first, preferred, last),
+            owner_name=_user_name(owner_first, owner_last, username) if owner_id else "",
+            last_contact_on=last_contact_on,
+            url=_fill(url_pattern, pk, ""),
+            sort_name=f"{last} {preferred or first}".lower(),
         )
+        for (
+            pk,
+            person_id,
+            stance,
+            influence,
+            owner_id,
+            first,
+            preferred,
+            last,
+            last_contact_on,
+            owner_first,
+            owner_last,
+            username,
+        ) in stances.order_by().values_list(
+            "pk",
+            "person_id",
+            "stance",
+            "influence",
+            "owner_id",
+            "person__first_name",
+            "person__preferred_name",
+            "person__last_name",
+            "person__last_contact_on",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__username",
+        )
+    ]
+    by_person = {row.person_id: row for row in rows}
+    departments = {department.pk: department for department in Department.objects.only("pk", "name", "parent_id")}
+    # Each ally's current tenure (the latest started), or else the last one that ended.
+    for person_id, position_id, title, department_id, planned_end, actual_end in (
+        Tenure.objects.filter(person_id__in=stances.values("person_id"))
+        .order_by("person_id", F("actual_end_date").desc(nulls_first=True), "-start_date")
+        .distinct("person_id")
+        .values_list(
+            "person_id",
+            "position_id",
+            "position__title",
+            "position__department_id",
+            "planned_end_date",
+            "actual_end_date",
+        )
+    ):
+        row = by_person[person_id]
+        row.position_id = position_id
+        row.position_title = title
+        row.department = departments[department_id]
+        row.planned_end_date = planned_end
+        row.is_former = actual_end is not None
 
-    current_positions = {row.tenure.position_id for row in rows if row.tenure and not row.is_former}
-    former_positions = {row.tenure.position_id for row in rows if row.is_former}
-    ballots: dict[int, list[Election]] = defaultdict(list)
+    current_positions = {row.position_id for row in rows if row.position_id and not row.is_former}
+    former_positions = {row.position_id for row in rows if row.position_id and row.is_former}
+    ballots: dict[int, list[tuple[str, datetime.date]]] = defaultdict(list)
     if current_positions:
         ballot_end = today + datetime.timedelta(days=risk.ballot_window_days)
-        for link in Election.positions.through.objects.filter(
-            position_id__in=current_positions, election__date__gte=today, election__date__lte=ballot_end
-        ).select_related("election"):
-            ballots[link.position_id].append(link.election)
-    holders: dict[int, list[Person]] = defaultdict(list)
+        for position_id, name, date in (
+            Election.positions.through.objects.filter(
+                position_id__in=current_positions, election__date__gte=today, election__date__lte=ballot_end
+            )
+            .order_by("election__date", "pk")
+            .values_list("position_id", "election__name", "election__date")
+        ):
+            ballots[position_id].append((name, date))
+    # Who now holds each position an ally left, and whether any of them has a stance here.
+    holders: dict[int, list[int]] = defaultdict(list)
     if former_positions:
-        for tenure in Tenure.objects.filter(
+        for position_id, person_id in Tenure.objects.filter(
             position_id__in=former_positions, actual_end_date__isnull=True
-        ).select_related("person"):
-            holders[tenure.position_id].append(tenure.person)
-    people_with_stance = {ally.person_id for ally in stances}
+        ).values_list("position_id", "person_id"):
+            holders[position_id].append(person_id)
+    people_with_stance = set(by_person)
+    if ally_pk is not None and holders:  # one ally read: ask whether its successors have a stance
+        successors = [person_id for held in holders.values() for person_id in held]
+        people_with_stance = set(
+            AllyStance.objects.filter(coalition=coalition, person_id__in=successors).values_list("person_id", flat=True)
+        )
 
     term_end = today + datetime.timedelta(days=risk.term_end_window_days)
     for row in rows:
         row.flags = _risk_flags(row, today, term_end, risk, ballots, holders, people_with_stance)
+    if explain:
+        explain_flags(rows)
     return rows, risk, departments
 
 
-def _risk_flags(row, today, term_end, risk, ballots, holders, people_with_stance) -> list[RiskFlag]:
+def _risk_flags(row: AllyRow, today, term_end, risk, ballots, holders, people_with_stance) -> list[RiskFlag]:
     flags = []
-    tenure = row.tenure
-    if tenure and not row.is_former:
-        if tenure.planned_end_date and tenure.planned_end_date <= term_end:
-            days = (tenure.planned_end_date - today).days
-            if days >= 0:
-                reason = _("Planned term end on %(date)s, in %(days)s days.") % {
-                    "date": tenure.planned_end_date.isoformat(),
-                    "days": days,
-                }
-            else:
-                reason = _("Planned term end passed on %(date)s.") % {"date": tenure.planned_end_date.isoformat()}
-            flags.append(RiskFlag("term_end", reason))
-        for election in sorted(ballots.get(tenure.position_id, []), key=lambda e: e.date):
-            flags.append(
-                RiskFlag(
-                    "ballot",
-                    _("Seat on the ballot: %(election)s on %(date)s.")
-                    % {"election": election.name, "date": election.date.isoformat()},
-                )
-            )
-    last_contact = row.person.last_contact_on
+    if row.position_id and not row.is_former:
+        planned = row.planned_end_date
+        if planned and planned <= term_end:
+            flags.append(RiskFlag("term_end", (planned, (planned - today).days)))
+        for name, date in ballots.get(row.position_id, ()):
+            flags.append(RiskFlag("ballot", (name, date)))
+    last_contact = row.last_contact_on
     if last_contact is None:
-        flags.append(RiskFlag("no_contact", _("No contact on record.")))
+        flags.append(RiskFlag("no_contact", (None, None)))
     elif (today - last_contact).days > risk.no_contact_days:
-        flags.append(
-            RiskFlag(
-                "no_contact",
-                _("No contact in %(days)s days (last on %(date)s).")
-                % {"days": (today - last_contact).days, "date": last_contact.isoformat()},
-            )
-        )
+        flags.append(RiskFlag("no_contact", (last_contact, (today - last_contact).days)))
     if row.is_former:
-        successors = holders.get(tenure.position_id, [])
+        successors = holders.get(row.position_id, [])
         if not successors:
-            flags.append(
-                RiskFlag(
-                    "vacated", _("Their former position, %(position)s, is vacant.") % {"position": tenure.position}
-                )
-            )
-        elif not any(person.pk in people_with_stance for person in successors):
-            flags.append(
-                RiskFlag(
-                    "vacated",
-                    _("Their former position, %(position)s, is now held by %(holder)s, who has no stance recorded.")
-                    % {"position": tenure.position, "holder": ", ".join(str(person) for person in successors)},
-                )
-            )
+            flags.append(RiskFlag("vacated", (row.position_title, ())))
+        elif not any(person_id in people_with_stance for person_id in successors):
+            flags.append(RiskFlag("vacated", (row.position_title, tuple(successors))))
     return flags
+
+
+def explain_flags(rows: list[AllyRow]) -> None:
+    """Write the reason of each risk flag of ``rows``: one query for the names of
+    successors without a stance, and only for the allies whose reasons are shown."""
+    successor_ids = {
+        person_id for row in rows for flag in row.flags if flag.code == "vacated" for person_id in flag.facts[1]
+    }
+    names = {}
+    if successor_ids:
+        names = {
+            pk: _name(first, preferred, last)
+            for pk, first, preferred, last in Person.objects.filter(pk__in=successor_ids).values_list(
+                "pk", "first_name", "preferred_name", "last_name"
+            )
+        }
+    term_end = _("Planned term end on %(date)s, in %(days)s days.")
+    term_end_passed = _("Planned term end passed on %(date)s.")
+    ballot = _("Seat on the ballot: %(election)s on %(date)s.")
+    no_contact_ever = _("No contact on record.")
+    no_contact = _("No contact in %(days)s days (last on %(date)s).")
+    vacant = _("Their former position, %(position)s, is vacant.")
+    successor = _("Their former position, %(position)s, is now held by %(holder)s, who has no stance recorded.")
+    for row in rows:
+        for flag in row.flags:
+            if flag.code == "term_end":
+                date, days = flag.facts
+                if days >= 0:
+                    flag.reason = term_end % {"date": date.isoformat(), "days": days}
+                else:
+                    flag.reason = term_end_passed % {"date": date.isoformat()}
+            elif flag.code == "ballot":
+                name, date = flag.facts
+                flag.reason = ballot % {"election": name, "date": date.isoformat()}
+            elif flag.code == "no_contact":
+                date, days = flag.facts
+                flag.reason = no_contact % {"days": days, "date": date.isoformat()} if date else no_contact_ever
+            elif flag.code == "vacated":
+                position, successors = flag.facts
+                if successors:
+                    holder = ", ".join(names[person_id] for person_id in successors)
+                    flag.reason = successor % {"position": position, "holder": holder}
+                else:
+                    flag.reason = vacant % {"position": position}
+
+
+def _map_order(row: AllyRow) -> tuple:
+    return (not row.flags, INFLUENCE_RANK.get(row.influence, len(INFLUENCE_RANK)), row.sort_name, row.pk)
 
 
 def ally_map(
@@ -351,30 +433,85 @@ def ally_map(
     *,
     only_at_risk: bool = False,
     owner_id: int | None = None,
+    department_id: int | None = None,
+    stance: str | None = None,
+    page_number: int | str | None = None,
     today: datetime.date | None = None,
 ) -> AllyMap:
     """The ally map: departments (nested, grouped under their top department) by stance.
 
     ``only_at_risk`` keeps the allies with a continuity risk flag; ``owner_id``
-    those whose relationship that staff user owns."""
+    those whose relationship that staff user owns. ``department_id`` (a
+    department's pk, or ``OUTSIDE_GOVERNMENT``) and ``stance`` focus the map on
+    one department, one stance or one cell: it then lists those allies and has
+    no matrix: ``page`` holds the ``page_number``-th ``LIST_PAGE_SIZE`` of those
+    allies, with the reasons of their risk flags. Each matrix cell holds its first
+    ``CELL_LIMIT`` allies with the cell's counts, and their flags have no reasons
+    (the matrix names the kinds of risk only). Raises Http404 for a department
+    that does not exist."""
     today = today or timezone.localdate()
-    rows, risk, departments = ally_rows(coalition, today=today)
-    shown = [row for row in rows if row.at_risk] if only_at_risk else rows
+    rows, risk, departments = ally_rows(coalition, today=today, explain=False)
+    focus_department = None
+    if department_id is not None and department_id != OUTSIDE_GOVERNMENT:
+        focus_department = departments.get(department_id)
+        if focus_department is None:
+            raise Http404("No such department.")
+    shown = [row for row in rows if row.flags] if only_at_risk else rows
     if owner_id is not None:
-        shown = [row for row in shown if row.ally.owner_id == owner_id]
+        shown = [row for row in shown if row.owner_id == owner_id]
+    if department_id is not None:
+        shown = [row for row in shown if row.department_key == department_id]
+    if stance is not None:
+        shown = [row for row in shown if row.stance == stance]
+    shown.sort(key=_map_order)
     stance_index = {value: index for index, value in enumerate(Stance.values)}
 
+    influence_index = {value: index for index, value in enumerate(Influence.values)}
+    influence_counts = [[0 for _stance in Stance.values] for _influence in Influence.values]
+    for row in shown:
+        influence_counts[influence_index[row.influence]][stance_index[row.stance]] += 1
+    influence_grid = [(label, influence_counts[index]) for index, (_value, label) in enumerate(Influence.choices)]
+
+    matrix: list[DepartmentRow] = []
+    page = None
+    if department_id is None and stance is None:
+        matrix = _matrix(shown, departments, stance_index)
+    else:
+        page = Paginator(shown, LIST_PAGE_SIZE).get_page(page_number)
+        explain_flags(page.object_list)
+    return AllyMap(
+        coalition,
+        shown,
+        matrix,
+        list(Stance.choices),
+        influence_grid,
+        risk,
+        today,
+        department_id=department_id,
+        stance=stance,
+        department=focus_department,
+        page=page,
+    )
+
+
+def _matrix(shown: list[AllyRow], departments: dict[int, Department], stance_index) -> list[DepartmentRow]:
     children: dict[int | None, list[Department]] = defaultdict(list)
     for department in departments.values():
         children[department.parent_id].append(department)
     for siblings in children.values():
         siblings.sort(key=lambda department: department.name.lower())
 
-    cells: dict[int | None, list[list[AllyRow]]] = defaultdict(lambda: [[] for _stance in Stance.values])
-    for row in shown:
-        department_id = row.department.pk if row.department else None
-        cells[department_id][stance_index[row.ally.stance]].append(row)
-    used = set(cells)
+    grouped: dict[int | None, list[list[AllyRow]]] = defaultdict(lambda: [[] for _stance in Stance.values])
+    for row in shown:  # already in map order, so each cell is too
+        grouped[row.department.pk if row.department else None][stance_index[row.stance]].append(row)
+
+    def cells(department_id: int | None) -> list[MatrixCell]:
+        return [
+            MatrixCell(cell[:CELL_LIMIT], len(cell), sum(1 for row in cell if row.flags))
+            for cell in grouped[department_id]
+        ]
+
+    used = set(grouped)
     subtree_used: dict[int, bool] = {}
 
     def has_allies(department: Department) -> bool:
@@ -389,23 +526,15 @@ def ally_map(
     def walk(department: Department, depth: int) -> None:
         if not has_allies(department):
             return
-        matrix.append(DepartmentRow(department, depth, cells[department.pk]))
+        matrix.append(DepartmentRow(department, depth, cells(department.pk)))
         for child in children[department.pk]:
             walk(child, depth + 1)
 
     for root in children[None]:
         walk(root, 0)
     if None in used:
-        matrix.append(DepartmentRow(None, 0, cells[None]))
-
-    influence_grid = []
-    for influence, label in Influence.choices:
-        counts = [0 for _stance in Stance.values]
-        for row in shown:
-            if row.ally.influence == influence:
-                counts[stance_index[row.ally.stance]] += 1
-        influence_grid.append((label, counts))
-    return AllyMap(coalition, shown, matrix, list(Stance.choices), influence_grid, risk, today)
+        matrix.append(DepartmentRow(None, 0, cells(None)))
+    return matrix
 
 
 # --- The ally graph ---------------------------------------------------------------
@@ -535,6 +664,39 @@ def ally_graph(coalition: Coalition) -> dict:
             target = f"p{other_person_id}" if other_person_id else f"o{organization_id}"
             edges.append([f"p{source}", target, "r"])
     return {"n": nodes, "e": edges}
+
+
+NETWORK_PAGE_SIZE = 100
+NODE_TYPE_ORDER = {"c": 0, "s": 1, "o": 2, "p": 3}
+
+
+def ally_network_rows(graph: dict) -> list[dict]:
+    """The graph of ``ally_graph`` as rows for a table, for keyboard and screen-reader
+    users: each node with its type, stance and connections, the coalition first,
+    then staff, organizations and people, each by name."""
+    type_labels = {"c": _("Coalition"), "p": _("Person"), "o": _("Organization"), "s": _("Staff")}
+    stance_labels = dict(Stance.choices)
+    edge_labels = {
+        "own": (_("owns the relationship with"), _("relationship owned by")),
+        "m": (_("member of"), _("has member")),
+        "r": (_("has a relationship with"), _("has a relationship with")),
+    }
+    rows = {
+        node["i"]: {
+            "label": node["l"],
+            "url": node["u"],
+            "type": type_labels[node["t"]],
+            "stance": stance_labels.get(node.get("s"), ""),
+            "links": [],
+            "order": (NODE_TYPE_ORDER[node["t"]], node["l"].lower(), node["i"]),
+        }
+        for node in graph["n"]
+    }
+    for source, target, kind in graph["e"]:
+        outgoing, incoming = edge_labels[kind]
+        rows[source]["links"].append((outgoing, rows[target]["label"]))
+        rows[target]["links"].append((incoming, rows[source]["label"]))
+    return sorted(rows.values(), key=lambda row: row["order"])
 
 
 # --- Panels on stakeholder pages ---------------------------------------------------

@@ -38,7 +38,7 @@ def test_coordinator_filters_to_at_risk_allies_and_opens_one_from_the_graph(page
 
     # then: only the ally at risk is listed, with the reason
     expect(page.get_by_test_id("ally-matrix").get_by_role("link", name=safe.person.display_name)).to_have_count(0)
-    expect(page.get_by_test_id("ally-matrix")).to_contain_text("Planned term end on")
+    expect(page.get_by_test_id("ally-matrix")).to_contain_text("Term ending")
     assert "at_risk=1" in page.url
 
     # when: they select the ally's node in the network graph
@@ -72,3 +72,35 @@ def test_coordinator_changes_a_stance_from_the_map(page, live_server):
     expect(page.get_by_test_id("stance-history")).to_contain_text("Skeptic → Champion")
     champion_column = page.locator("[data-testid=ally-matrix] tbody tr td:nth-child(2)")
     expect(champion_column.get_by_role("link", name=ally.person.display_name, exact=True)).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_opens_a_full_cell_and_filters_it_to_allies_at_risk(page, live_server):
+    """A cell with more allies than it shows links to all of them; the list keeps its
+    department and stance when the at-risk filter is switched on, and leads back to the map."""
+    coordinator = UserFactory(roles=["Coordinator"])
+    coalition = CoalitionFactory(coordinators=[coordinator])
+    today = datetime.date.today()
+    for index in range(5):
+        AllyStanceFactory(
+            coalition=coalition,
+            stance="neutral",
+            person__last_name=f"Quiet{index}",
+            person__last_contact_on=None if index == 4 else today,
+        )
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in(page, live_server, coordinator.username)
+    page.goto(f"{live_server.url}/coalitions/{coalition.pk}/allies/")
+
+    page.get_by_role("link", name="Show all 5 allies").click()
+
+    expect(page.get_by_test_id("ally-focus")).to_have_text("Outside government, stance Neutral")
+    expect(page.get_by_test_id("ally-list").get_by_test_id("ally")).to_have_count(5)
+    assert "department=0" in page.url and "stance=neutral" in page.url
+    page.get_by_label("Only allies at risk").check()
+    expect(page.get_by_test_id("ally-list").get_by_test_id("ally")).to_have_count(1)
+    expect(page.get_by_test_id("ally-list")).to_contain_text("No contact on record.")
+    assert "at_risk=1" in page.url and "stance=neutral" in page.url
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    page.get_by_role("link", name="Back to the whole map").click()
+    expect(page.get_by_test_id("ally-matrix")).to_be_visible()

@@ -240,8 +240,10 @@ def test_ally_map_filters_to_allies_at_risk(client, coordinator_user, coalitions
     partial = client.get(url, {"at_risk": "1"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="ally-matrix").content.decode()
 
     assert "Safe" in full and "Silent" in full and 'id="ally-graph"' in full
-    assert "Silent" in partial and "Safe" not in partial and "No contact on record." in partial
+    assert "Silent" in partial and "Safe" not in partial and "No recent contact" in partial
     assert 'id="ally-graph"' not in partial
+    listed = client.get(url, {"at_risk": "1", "department": "0", "stance": "neutral"}).content.decode()
+    assert "Silent" in listed and "Safe" not in listed and "No contact on record." in listed
 
 
 def test_ally_map_filters_to_one_owner(client, coordinator_user, coalitions):

@@ -148,6 +148,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "coalition:agreement_document": ("302 200 200 200 404", "302 200 200 200 404"),
     "coalition:ally_map": ("302 200 200 200 404", "302 200 200 200 404"),
     "coalition:ally_graph_json": ("302 200 200 200 404", "302 200 200 200 404"),
+    "coalition:ally_network": ("302 200 200 200 404", "302 200 200 200 404"),
     "coalition:ally_add": ("302 403 200 200 404", "302 403 200 200 404"),
     "coalition:ally_detail": ("302 200 200 200 404", "302 403 200 200 404"),
     # --- Liaison stipends (issue 7) ---------------------------------------------------------
@@ -217,6 +218,7 @@ OTHER: dict[str, tuple[str, int, int]] = {
     "coalition:agreement_document": ("coordinator", 404, 404),
     "coalition:ally_map": ("coordinator", 404, 404),
     "coalition:ally_graph_json": ("coordinator", 404, 404),
+    "coalition:ally_network": ("coordinator", 404, 404),
     "coalition:ally_add": ("coordinator", 404, 404),
     "coalition:ally_detail": ("coordinator", 404, 404),
     # A liaison's statement is theirs: the world's is another liaison's (a second

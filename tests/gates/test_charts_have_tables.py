@@ -1,13 +1,16 @@
 """Every chart and graph has a table with the same data, checked on the demo city:
-the goal progress charts (Chart.js) and the ally network graphs (cytoscape.js)
-against the tables under them, read from the drawn chart objects in the browser."""
+the goal progress charts (Chart.js) against the tables under them, and the ally
+network graphs (cytoscape.js) against every page of the network table linked under
+them, read from the drawn chart objects in the browser."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
+from django.db.models import Count
 
+from coalition import selectors
 from coalition.models import Coalition, Goal
 from stakeholders.demo import DEMO_PASSWORD
 from tests.browser import log_in
@@ -21,6 +24,12 @@ GOAL_CHART = """() => ({
 })"""
 GOAL_TABLE = """() => Array.from(document.querySelectorAll('[data-testid=goal-progress-table] tbody tr'))
   .map(tr => [tr.cells[0].textContent.trim(), tr.cells[1].textContent.trim()])"""
+
+
+def next_page(page):
+    return page.get_by_role("navigation", name="Pages").get_by_role("link", name="Next", exact=True)
+
+
 GRAPH = """() => window.allyGraph.nodes().map(n => [n.data('label'), n.degree(false)])"""
 GRAPH_TABLE = """() => Array.from(document.querySelectorAll('[data-testid=graph-table] tbody tr'))
   .map(tr => [tr.cells[0].textContent.trim(), tr.cells[3].querySelectorAll('li').length])"""
@@ -53,6 +62,37 @@ def test_every_chart_and_graph_of_the_demo_city_has_a_table_with_the_same_data(p
         page.goto(f"{live_server.url}/coalitions/{coalition.pk}/allies/")
         page.wait_for_selector("#ally-graph[data-ready=true]")
         graph = sorted(map(tuple, page.evaluate(GRAPH)))
-        table = sorted(map(tuple, page.evaluate(GRAPH_TABLE)))
+        # The table is its own paged page, linked under the graph: read every page of it.
+        page.get_by_test_id("network-table-link").click()
+        rows = page.evaluate(GRAPH_TABLE)
+        while next_page(page).count():
+            next_page(page).click()
+            page.wait_for_load_state()
+            rows += page.evaluate(GRAPH_TABLE)
+        table = sorted(map(tuple, rows))
         assert len(graph) > 1, f"{coalition}'s graph shows no allies"
         assert graph == table, f"{coalition}: graph nodes and connections differ from the table"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_network_table_pages_add_up_to_the_graph(page, live_server, monkeypatch):
+    """With a page of the network table smaller than the network, its pages together
+    still have exactly the graph's nodes and connections, each node once."""
+    monkeypatch.setattr(selectors, "NETWORK_PAGE_SIZE", 4)
+    seed_demo_city()
+    coalition = Coalition.objects.annotate(size=Count("stances")).order_by("-size", "pk").first()
+    log_in(page, live_server, "admin", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/coalitions/{coalition.pk}/allies/")
+    page.wait_for_selector("#ally-graph[data-ready=true]")
+    graph = sorted(map(tuple, page.evaluate(GRAPH)))
+
+    page.goto(f"{live_server.url}/coalitions/{coalition.pk}/allies/network/")
+    rows, pages = page.evaluate(GRAPH_TABLE), 1
+    while next_page(page).count():
+        next_page(page).click()
+        page.wait_for_load_state()
+        rows += page.evaluate(GRAPH_TABLE)
+        pages += 1
+
+    assert pages > 2, "the network fits on one page: the test proves nothing about paging"
+    assert sorted(map(tuple, rows)) == graph
