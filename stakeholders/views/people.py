@@ -31,7 +31,7 @@ from ..forms.people import (
     PersonForm,
     PersonQuickForm,
 )
-from ..models import PersonDemographics
+from ..models import Organization, PersonDemographics
 from ..panels import panels_for
 from ..roles import Role
 from ..security_log import Action, logs_export, security_event_record
@@ -359,7 +359,7 @@ def organization_list(request):
     organizations = selectors.with_organization_list_columns(organization_filter.qs)
     page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_choice_labels(
-        with_detail_urls(page.object_list, "stakeholders:organization_detail"), "kind"
+        with_detail_urls(page.object_list, "stakeholders:organization_detail"), Organization._meta.get_field("kind")
     )
     template = "stakeholders/organization_list.html"
     if request.htmx and not request.htmx.boosted:

@@ -20,7 +20,7 @@ def security_log(request):
     """The security log, newest first, for admins. Read-only by design."""
     event_filter = SecurityEventFilter(request.GET, queryset=SecurityEvent.objects.only(*_SHOWN))
     page = Paginator(event_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = with_choice_labels(page.object_list, "action")
+    page.object_list = with_choice_labels(page.object_list, SecurityEvent._meta.get_field("action"))
     for event in page.object_list:
         # In UTC, as the page says (the date filter would show the site's time zone).
         event.occurred_utc = event.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")

@@ -27,6 +27,7 @@ from ..forms.stipends import (
     StipendPaymentForm,
     VoidForm,
 )
+from ..models import StipendPayment
 from ..panels import panels_for
 from ..security_log import logs_export
 from ..selectors import stipends as selectors
@@ -229,7 +230,7 @@ def agreement_create(request):
 def agreement_detail(request, pk):
     selectors.require_stipend_access(request.user)
     agreement = selectors.stipend_agreement_for_user(request.user, pk)
-    payments = selectors.with_payment_table_columns(
+    payments = selectors.payment_table_rows(
         selectors.stipend_payments_visible_to(request.user).filter(agreement=agreement)
     )
     return render(
@@ -237,7 +238,7 @@ def agreement_detail(request, pk):
         "stakeholders/stipends/agreement_detail.html",
         {
             "agreement": agreement,
-            "payments": with_choice_labels(with_detail_urls(payments, "stakeholders:payment_detail"), "status"),
+            "payments": _payment_table(payments),
             "history": selectors.history_for(request.user, agreement),
             "end_form": EndAgreementForm(),
         },
@@ -301,6 +302,12 @@ def agreement_end(request, pk):
 # --- Payments ---------------------------------------------------------------------------
 
 
+def _payment_table(rows) -> list[dict]:
+    """The rows of _payment_table.html: ``payment_table_rows`` with their links and status labels."""
+    rows = with_detail_urls(rows, "stakeholders:payment_detail")
+    return with_choice_labels(rows, StipendPayment._meta.get_field("status"))
+
+
 def _filtered_payments(request):
     return StipendPaymentFilter(request.GET, queryset=selectors.stipend_payments_visible_to(request.user))
 
@@ -310,9 +317,9 @@ def _filtered_payments(request):
 def payment_list(request):
     payment_filter = _filtered_payments(request)
     count, total = selectors.payments_count_and_total(payment_filter.qs)
-    payments = selectors.with_payment_table_columns(payment_filter.qs)
+    payments = selectors.payment_table_rows(payment_filter.qs)
     page = CountedPaginator(payments, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
-    page.object_list = with_choice_labels(with_detail_urls(page.object_list, "stakeholders:payment_detail"), "status")
+    page.object_list = _payment_table(page.object_list)
     template = "stakeholders/stipends/payment_list.html"
     if request.htmx:
         template += "#results"
