@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -400,13 +399,8 @@ def ally_map(request, pk):
 def ally_network(request, pk):
     """The ally network as a paged table: the same nodes and connections as the graph."""
     coalition = _stances_coalition(request, pk)
-    rows = selectors.ally_network_rows(selectors.ally_graph(coalition))
-    page = Paginator(rows, selectors.NETWORK_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "coalition/ally_network.html",
-        _context(request, coalition, "ally_map", page=page, node_count=len(rows)),
-    )
+    page = selectors.ally_network_page(coalition, request.GET.get("page"))
+    return render(request, "coalition/ally_network.html", _context(request, coalition, "ally_map", page=page))
 
 
 @login_required

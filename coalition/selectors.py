@@ -670,10 +670,14 @@ NETWORK_PAGE_SIZE = 100
 NODE_TYPE_ORDER = {"c": 0, "s": 1, "o": 2, "p": 3}
 
 
-def ally_network_rows(graph: dict) -> list[dict]:
-    """The graph of ``ally_graph`` as rows for a table, for keyboard and screen-reader
-    users: each node with its type, stance and connections, the coalition first,
-    then staff, organizations and people, each by name."""
+def ally_network_page(coalition: Coalition, page_number: int | str | None) -> Page:
+    """One page of the ally network as a table, for keyboard and screen-reader users:
+    the nodes of ``ally_graph`` (the coalition first, then staff, organizations and
+    people, each by name), each with its type, stance and connections. Only the
+    page's nodes get their connections written out."""
+    graph = ally_graph(coalition)
+    nodes = sorted(graph["n"], key=lambda node: (NODE_TYPE_ORDER[node["t"]], node["l"].lower(), node["i"]))
+    page = Paginator(nodes, NETWORK_PAGE_SIZE).get_page(page_number)
     type_labels = {"c": _("Coalition"), "p": _("Person"), "o": _("Organization"), "s": _("Staff")}
     stance_labels = dict(Stance.choices)
     edge_labels = {
@@ -688,15 +692,17 @@ def ally_network_rows(graph: dict) -> list[dict]:
             "type": type_labels[node["t"]],
             "stance": stance_labels.get(node.get("s"), ""),
             "links": [],
-            "order": (NODE_TYPE_ORDER[node["t"]], node["l"].lower(), node["i"]),
         }
-        for node in graph["n"]
+        for node in page.object_list
     }
+    labels = {node["i"]: node["l"] for node in graph["n"]}
     for source, target, kind in graph["e"]:
-        outgoing, incoming = edge_labels[kind]
-        rows[source]["links"].append((outgoing, rows[target]["label"]))
-        rows[target]["links"].append((incoming, rows[source]["label"]))
-    return sorted(rows.values(), key=lambda row: row["order"])
+        if source in rows:
+            rows[source]["links"].append((edge_labels[kind][0], labels[target]))
+        if target in rows:
+            rows[target]["links"].append((edge_labels[kind][1], labels[source]))
+    page.object_list = list(rows.values())
+    return page
 
 
 # --- Panels on stakeholder pages ---------------------------------------------------
