@@ -142,6 +142,12 @@ else:
     # test database so they do not drop each other's (pytest-django removes it after).
     DATABASES["default"]["TEST"] = {"NAME": f"test_coalition_{os.getpid()}"}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Model choice fields read their choices with .iterator(), which on PostgreSQL opens a
+# server-side cursor (DECLARE ... WITH HOLD, FETCH, CLOSE): three round trips per select
+# on every form. Client-side cursors read small choice lists in one; exports of a whole
+# table hold its rows in memory while they stream (tens of MB for 50,000 people). It is
+# also what a transaction-pooling PgBouncer in front of PostgreSQL requires.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
