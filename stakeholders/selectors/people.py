@@ -140,14 +140,14 @@ def people_list_for(user: User) -> QuerySet[Person]:
     )
 
 
-def with_list_columns(people: QuerySet[Person]) -> QuerySet[Person]:
-    """``people`` with what a row of the people list shows, in the same query.
+def people_list_rows(people: QuerySet[Person]) -> QuerySet[dict]:
+    """``people`` as the rows of the people list, in their order: one query, no model instances.
 
-    The names of the neighborhood, of the organizations a person currently belongs
-    to (newest first), of the languages they speak and of their tags come as
-    annotations (``neighborhood_name``, ``organization_names``, ``language_names``,
-    ``tag_names``), so a page of 50 is one query and its rows are drawn without
-    related managers. PostgreSQL computes the subqueries only for the rows of the
+    Dicts with the person's ``id``, ``name`` (``display_name``), ``pronouns`` and
+    ``email``, and the names of their neighborhood, of the organizations they
+    currently belong to (newest first), of the languages they speak and of their
+    tags (``neighborhood_name``, ``organization_names``, ``language_names``,
+    ``tag_names``). PostgreSQL computes the subqueries only for the rows of the
     page, after sorting and limiting.
     """
     current_organizations = (
@@ -157,7 +157,8 @@ def with_list_columns(people: QuerySet[Person]) -> QuerySet[Person]:
     )
     languages = Language.objects.filter(speakers=OuterRef("pk")).order_by("name").values("name")
     tags = Tag.objects.filter(people=OuterRef("pk")).order_by("name").values("name")
-    return people.only("first_name", "last_name", "preferred_name", "pronouns", "email").annotate(
+    return people.values("id", "pronouns", "email").annotate(
+        name=person_display_name(),
         neighborhood_name=F("neighborhood__name"),
         organization_names=ArraySubquery(current_organizations),
         language_names=ArraySubquery(languages),

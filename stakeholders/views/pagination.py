@@ -28,9 +28,13 @@ class CountingPagePaginator(Paginator):
             counted = self.object_list.annotate(matches_in_all_pages=Window(Count("*")))
             rows = list(counted[bottom : bottom + self.per_page])
             if rows or number == 1:
-                self.count = rows[0].matches_in_all_pages if rows else 0
+                self.count = _matches(rows[0]) if rows else 0
                 return self._get_page(rows, number, self)
         return super().get_page(number)
+
+
+def _matches(row) -> int:
+    return row["matches_in_all_pages"] if isinstance(row, dict) else row.matches_in_all_pages
 
 
 class CountedPaginator(Paginator):

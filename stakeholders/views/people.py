@@ -76,7 +76,7 @@ def _yes_no(value: bool) -> str:
 @permission_required("stakeholders.view_person", raise_exception=True)
 def person_list(request):
     person_filter = PersonFilter(request.GET, queryset=selectors.people_visible_to(request.user))
-    people = selectors.with_list_columns(person_filter.qs)
+    people = selectors.people_list_rows(person_filter.qs)
     paginator_class = CountingPagePaginator if person_filter.form.cleaned_data.get("q") else Paginator
     page = paginator_class(people, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_detail_urls(page.object_list, "stakeholders:person_detail")
