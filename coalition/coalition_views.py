@@ -390,6 +390,9 @@ def ally_map(request, pk):
     template = "coalition/ally_map.html"
     if request.htmx and request.htmx.target == "ally-matrix":
         template += "#matrix"
+        # Opening a cell or going back to the whole map replaces the link that had focus:
+        # focus its outcome. The filters and the refresh after a stance is saved keep theirs.
+        context["swap_focus"] = request.htmx.trigger not in ("ally-filters", "ally-matrix")
     response = render(request, template, context)
     response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
     return response

@@ -95,10 +95,12 @@ def test_coordinator_opens_a_full_cell_and_filters_it_to_allies_at_risk(page, li
     page.get_by_role("link", name="Show all 5 allies").click()
 
     expect(page.get_by_test_id("ally-focus")).to_have_text("Outside government, stance Neutral")
+    expect(page.get_by_test_id("ally-focus")).to_be_focused()
     expect(page.get_by_test_id("ally-list").get_by_test_id("ally")).to_have_count(5)
     assert "department=0" in page.url and "stance=neutral" in page.url
     page.get_by_label("Only allies at risk").check()
     expect(page.get_by_test_id("ally-list").get_by_test_id("ally")).to_have_count(1)
+    expect(page.get_by_label("Only allies at risk")).to_be_focused()
     expect(page.get_by_test_id("ally-list")).to_contain_text("No contact on record.")
     assert "at_risk=1" in page.url and "stance=neutral" in page.url
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
