@@ -5,6 +5,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from coalition import selectors
 from tests.browser import log_in
 from tests.coalition.factories import AllyStanceFactory, CoalitionFactory, PositionFactory, TenureFactory
 from tests.stakeholders.factories import UserFactory
@@ -106,3 +107,29 @@ def test_coordinator_opens_a_full_cell_and_filters_it_to_allies_at_risk(page, li
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
     page.get_by_role("link", name="Back to the whole map").click()
     expect(page.get_by_test_id("ally-matrix")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_map_its_cell_lists_and_the_network_table_pass_axe(page, live_server, monkeypatch):
+    """The matrix with full cells, a cell opened as a paged list, and a page of the
+    network table have no WCAG 2.2 A/AA violations."""
+    from tests.gates.test_accessibility import assert_no_violations
+
+    monkeypatch.setattr(selectors, "LIST_PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "NETWORK_PAGE_SIZE", 2)
+    coordinator = UserFactory(roles=["Coordinator"])
+    coalition = CoalitionFactory(coordinators=[coordinator])
+    for index in range(5):
+        AllyStanceFactory(coalition=coalition, person__last_name=f"Many{index}", owner=coordinator)
+    log_in(page, live_server, coordinator.username)
+
+    page.goto(f"{live_server.url}/coalitions/{coalition.pk}/allies/")
+    page.wait_for_selector("#ally-graph[data-ready=true]")
+    assert_no_violations(page, "ally map")
+    page.get_by_test_id("cell-all").first.click()
+    expect(page.get_by_test_id("ally-focus")).to_be_focused()
+    assert_no_violations(page, "a cell of the ally map")
+    page.goto(f"{live_server.url}/coalitions/{coalition.pk}/allies/?stance=neutral&page=2")
+    assert_no_violations(page, "the second page of a stance")
+    page.goto(f"{live_server.url}/coalitions/{coalition.pk}/allies/network/?page=2")
+    assert_no_violations(page, "the network table")
