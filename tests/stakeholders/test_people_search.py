@@ -89,14 +89,14 @@ def _queries(client, url, params) -> int:
 
 
 @pytest.mark.parametrize(
-    ("page", "shown"),
+    ("number", "shown"),
     [("1", 1), ("2", 2), ("3", 3), ("99", 3), ("0", 3), ("-1", 3), ("x", 1), ("", 1)],
 )
-def test_search_pages_behave_like_the_plain_list(client, staff_user, page, shown):
+def test_search_pages_behave_like_the_plain_list(client, staff_user, number, shown):
     """Pages of search results: a number past the end or below 1 shows the last page, anything else the first."""
     PersonFactory.create_batch(120, last_name="Okafor")
     client.force_login(staff_user)
-    response = client.get(reverse("stakeholders:person_list"), {"q": "okafor", "page": page})
+    response = client.get(reverse("stakeholders:person_list"), {"q": "okafor", "page": number})
     shown_page = response.context["page"]
     assert shown_page.number == shown
     assert shown_page.paginator.count == 120 and shown_page.paginator.num_pages == 3
