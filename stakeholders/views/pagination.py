@@ -1,9 +1,13 @@
-"""Pagination for searches: the page's own query counts the matches."""
+"""Paginators that do not run a COUNT(*) of their own when the view can count another way."""
 
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
+
+
+def _matches(row) -> int:
+    return row["matches_in_all_pages"] if isinstance(row, dict) else row.matches_in_all_pages
 
 
 class CountingPagePaginator(Paginator):
@@ -31,10 +35,6 @@ class CountingPagePaginator(Paginator):
                 self.count = _matches(rows[0]) if rows else 0
                 return self._get_page(rows, number, self)
         return super().get_page(number)
-
-
-def _matches(row) -> int:
-    return row["matches_in_all_pages"] if isinstance(row, dict) else row.matches_in_all_pages
 
 
 class CountedPaginator(Paginator):
