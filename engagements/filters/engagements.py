@@ -14,6 +14,11 @@ from stakeholders.models import Department, Language, Neighborhood, User
 from ..models import Commitment, Engagement, LoopBack
 
 _DATE = forms.DateInput(attrs={"type": "date"})
+# Choices load only what their labels show: these selects are rebuilt on every list page.
+_NEIGHBORHOODS = Neighborhood.objects.only("pk", "name")
+_DEPARTMENTS = Department.objects.only("pk", "name")
+_COALITIONS = Coalition.objects.only("pk", "name")
+_ACTIVE_USERS = User.objects.filter(is_active=True).only("pk", "username", "first_name", "last_name")
 
 
 class EngagementFilter(django_filters.FilterSet):
@@ -23,16 +28,16 @@ class EngagementFilter(django_filters.FilterSet):
         label=_("From"), field_name="starts_at", lookup_expr="date__gte", widget=_DATE
     )
     date_to = django_filters.DateFilter(label=_("To"), field_name="starts_at", lookup_expr="date__lte", widget=_DATE)
-    neighborhood = django_filters.ModelChoiceFilter(label=_("Neighborhood"), queryset=Neighborhood.objects.all())
+    neighborhood = django_filters.ModelChoiceFilter(label=_("Neighborhood"), queryset=_NEIGHBORHOODS)
     language = django_filters.ModelChoiceFilter(
         label=_("Language"), queryset=Language.objects.all(), method="with_language"
     )
     department = django_filters.ModelChoiceFilter(
-        label=_("Department"), queryset=Department.objects.all(), method="with_department"
+        label=_("Department"), queryset=_DEPARTMENTS, method="with_department"
     )
-    coalition = django_filters.ModelChoiceFilter(label=_("Coalition"), queryset=Coalition.objects.all())
+    coalition = django_filters.ModelChoiceFilter(label=_("Coalition"), queryset=_COALITIONS)
     facilitator = django_filters.ModelChoiceFilter(
-        label=_("Facilitator"), queryset=User.objects.filter(is_active=True), method="with_facilitator"
+        label=_("Facilitator"), queryset=_ACTIVE_USERS, method="with_facilitator"
     )
 
     class Meta:
@@ -64,8 +69,8 @@ class EngagementFilter(django_filters.FilterSet):
 
 class CommitmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Commitment.Status.choices)
-    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
-    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=User.objects.filter(is_active=True))
+    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=_DEPARTMENTS)
+    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=_ACTIVE_USERS)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="only_overdue", widget=forms.CheckboxInput)
     not_looped_back = django_filters.BooleanFilter(
         label=_("Not yet looped back"), method="only_not_looped_back", widget=forms.CheckboxInput
