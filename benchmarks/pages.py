@@ -20,9 +20,12 @@ needs is here. To benchmark a new page, append one ``Page(...)`` to ``PAGES``:
     stakeholders_person ORDER BY id LIMIT 1"``). When it returns no row the page
     is reported as skipped ("no data"), which ``--check-budgets`` counts as a breach.
 ``floor``
-    SQL fetching the same rows the page shows (same filter, order and page
-    size), run through psycopg2 and escaped into minimal HTML to give the floor
-    the page is compared with. Parameters use psycopg2's ``%(name)s`` style and
+    SQL fetching what the page shows of the records it lists (same filter, order and
+    page size): each row's shown fields and related names, and the total the page
+    reports ("50,000 people"), not the page's menus or filter choices. The harness
+    runs it through psycopg2, escapes the rows into minimal HTML and serves that over
+    the same HTTP stack (benchmarks/floor_app.py): the floor the page is compared with.
+    Parameters use psycopg2's ``%(name)s`` style and
     come from ``params``, the lookup row, and ``username`` (the signed-in user);
     because parameters are always passed, a literal ``%`` must be written ``%%``.
 ``params``
@@ -154,8 +157,17 @@ PAGES: list[Page] = [
         kind="list",
         path="/people/",
         role="staff",
+        # What each row shows (name, pronouns, email, current organizations, neighborhood,
+        # languages, tags) and the total the page reports.
         floor=(
-            "SELECT p.id, p.first_name, p.last_name, p.preferred_name, p.email, p.phone, n.name AS neighborhood"
+            "SELECT p.id, p.first_name, p.last_name, p.preferred_name, p.pronouns, p.email, n.name AS neighborhood,"
+            " ARRAY(SELECT o.name FROM stakeholders_affiliation a JOIN stakeholders_organization o"
+            " ON o.id = a.organization_id WHERE a.person_id = p.id AND a.end_date IS NULL) AS organizations,"
+            " ARRAY(SELECT l.name FROM stakeholders_person_languages x JOIN stakeholders_language l"
+            " ON l.code = x.language_id WHERE x.person_id = p.id) AS languages,"
+            " ARRAY(SELECT t.name FROM stakeholders_person_tags x JOIN stakeholders_tag t"
+            " ON t.id = x.tag_id WHERE x.person_id = p.id) AS tags,"
+            " (SELECT count(*) FROM stakeholders_person) AS total"
             " FROM stakeholders_person p LEFT JOIN stakeholders_neighborhood n ON n.id = p.neighborhood_id"
             " ORDER BY p.last_name, p.first_name, p.id LIMIT 50"
         ),
@@ -187,6 +199,9 @@ PAGES: list[Page] = [
         role="staff",
         params={"pattern": "%okafor%"},
         floor=(
+            # The first page of matches by plain ILIKE (no typo tolerance). It leaves out the page's
+            # count of all matches: counted this way (a scan past every organization name) it
+            # takes 250 ms on the large city, which would flatter the page.
             "SELECT p.id, p.first_name, p.last_name, p.email FROM stakeholders_person p"
             " WHERE p.first_name ILIKE %(pattern)s OR p.last_name ILIKE %(pattern)s OR p.email ILIKE %(pattern)s"
             " OR EXISTS (SELECT 1 FROM stakeholders_affiliation f JOIN stakeholders_organization o"
@@ -199,7 +214,18 @@ PAGES: list[Page] = [
         kind="list",
         path="/organizations/",
         role="staff",
-        floor=("SELECT id, name, kind, is_partner, email, phone FROM stakeholders_organization ORDER BY name LIMIT 50"),
+        # What each row shows (name, sector, partner, neighborhoods, languages, tags) and the total.
+        floor=(
+            "SELECT g.id, g.name, g.kind, g.is_partner,"
+            " ARRAY(SELECT n.name FROM stakeholders_organization_neighborhoods x JOIN stakeholders_neighborhood n"
+            " ON n.id = x.neighborhood_id WHERE x.organization_id = g.id) AS neighborhoods,"
+            " ARRAY(SELECT l.name FROM stakeholders_organization_languages x JOIN stakeholders_language l"
+            " ON l.code = x.language_id WHERE x.organization_id = g.id) AS languages,"
+            " ARRAY(SELECT t.name FROM stakeholders_organization_tags x JOIN stakeholders_tag t"
+            " ON t.id = x.tag_id WHERE x.organization_id = g.id) AS tags,"
+            " (SELECT count(*) FROM stakeholders_organization) AS total"
+            " FROM stakeholders_organization g ORDER BY g.name, g.id LIMIT 50"
+        ),
     ),
     Page(
         name="engagements_list",
@@ -207,9 +233,16 @@ PAGES: list[Page] = [
         path="/engagements/",
         role="staff",
         floor=(
-            "SELECT e.id, e.title, e.kind, e.starts_at, e.attendance_total, e.location, u.first_name, u.last_name,"
-            " (SELECT count(*) FROM engagements_commitment c WHERE c.engagement_id = e.id) AS commitments"
-            " FROM engagements_engagement e LEFT JOIN stakeholders_user u ON u.id = e.created_by_id"
+            # What each row shows (date, title, kind, neighborhood, languages, hosts, attendance,
+            # commitments) and the total the page reports.
+            "SELECT e.id, e.title, e.kind, e.starts_at, e.attendance_total, n.name AS neighborhood,"
+            " ARRAY(SELECT l.name FROM engagements_engagement_languages x JOIN stakeholders_language l"
+            " ON l.code = x.language_id WHERE x.engagement_id = e.id) AS languages,"
+            " ARRAY(SELECT o.name FROM engagements_engagement_host_organizations x JOIN stakeholders_organization o"
+            " ON o.id = x.organization_id WHERE x.engagement_id = e.id) AS hosts,"
+            " (SELECT count(*) FROM engagements_commitment c WHERE c.engagement_id = e.id) AS commitments,"
+            " (SELECT count(*) FROM engagements_engagement WHERE status = 'logged') AS total"
+            " FROM engagements_engagement e LEFT JOIN stakeholders_neighborhood n ON n.id = e.neighborhood_id"
             " WHERE e.status = 'logged' ORDER BY e.starts_at DESC NULLS LAST, e.id DESC LIMIT 50"
         ),
         load=True,
@@ -224,12 +257,43 @@ PAGES: list[Page] = [
             " AND e.id IN (SELECT engagement_id FROM engagements_attendance)"
             " ORDER BY e.starts_at DESC NULLS LAST, e.id DESC LIMIT 1"
         ),
+        # Everything the page shows: the engagement with its place, coalition and author; the
+        # names of its languages, interpretation, hosts, facilitators and departments; the
+        # attendance breakdowns and named attendees; the input with themes; the commitments
+        # with owner, department, due date, status and loop-back count.
         floor=(
-            "SELECT e.title, e.starts_at, e.summary, p.first_name, p.last_name, i.text, i.count_raised"
-            " FROM engagements_engagement e"
-            " LEFT JOIN engagements_attendance a ON a.engagement_id = e.id"
-            " LEFT JOIN stakeholders_person p ON p.id = a.person_id"
-            " LEFT JOIN engagements_inputitem i ON i.engagement_id = e.id"
+            "SELECT e.title, e.kind, e.starts_at, e.ends_at, e.location, e.accessibility, e.summary,"
+            " e.attendance_total, n.name, c.name, u.first_name, u.last_name,"
+            " ARRAY(SELECT l.name FROM engagements_engagement_languages x JOIN stakeholders_language l"
+            " ON l.code = x.language_id WHERE x.engagement_id = e.id),"
+            " ARRAY(SELECT l.name FROM engagements_engagement_interpretation_languages x JOIN stakeholders_language l"
+            " ON l.code = x.language_id WHERE x.engagement_id = e.id),"
+            " ARRAY(SELECT o.name FROM engagements_engagement_host_organizations x JOIN stakeholders_organization o"
+            " ON o.id = x.organization_id WHERE x.engagement_id = e.id),"
+            " ARRAY(SELECT p.first_name || ' ' || p.last_name FROM engagements_engagement_facilitator_people x"
+            " JOIN stakeholders_person p ON p.id = x.person_id WHERE x.engagement_id = e.id),"
+            " ARRAY(SELECT f.first_name || ' ' || f.last_name FROM engagements_engagement_facilitator_users x"
+            " JOIN stakeholders_user f ON f.id = x.user_id WHERE x.engagement_id = e.id),"
+            " ARRAY(SELECT d.name FROM engagements_engagement_departments x JOIN stakeholders_department d"
+            " ON d.id = x.department_id WHERE x.engagement_id = e.id),"
+            " ARRAY(SELECT k.name || ' · ' || o.label || ': ' || b.count FROM engagements_attendancebreakdown b"
+            " JOIN engagements_breakdownoption o ON o.id = b.option_id"
+            " JOIN engagements_breakdowncategory k ON k.id = o.category_id WHERE b.engagement_id = e.id),"
+            " ARRAY(SELECT p.first_name || ' ' || p.last_name FROM engagements_attendance a"
+            " JOIN stakeholders_person p ON p.id = a.person_id WHERE a.engagement_id = e.id),"
+            " ARRAY(SELECT i.text || ' x' || i.count_raised || ' ' || coalesce((SELECT string_agg(t.name, ', ')"
+            " FROM engagements_inputitem_themes it JOIN engagements_theme t ON t.id = it.theme_id"
+            " WHERE it.inputitem_id = i.id), '') FROM engagements_inputitem i WHERE i.engagement_id = e.id"
+            " ORDER BY i.id),"
+            " ARRAY(SELECT m.description || ' ' || coalesce(w.first_name || ' ' || w.last_name, '')"
+            " || ' ' || coalesce(d.name, '') || ' ' || coalesce(m.due_on::text, '') || ' ' || m.status"
+            " || ' ' || (SELECT count(*) FROM engagements_loopback b WHERE b.commitment_id = m.id)"
+            " FROM engagements_commitment m LEFT JOIN stakeholders_user w ON w.id = m.owner_id"
+            " LEFT JOIN stakeholders_department d ON d.id = m.department_id WHERE m.engagement_id = e.id"
+            " ORDER BY m.id)"
+            " FROM engagements_engagement e LEFT JOIN stakeholders_neighborhood n ON n.id = e.neighborhood_id"
+            " LEFT JOIN coalition_coalition c ON c.id = e.coalition_id"
+            " LEFT JOIN stakeholders_user u ON u.id = e.created_by_id"
             " WHERE e.id = %(id)s"
         ),
     ),
@@ -281,7 +345,9 @@ PAGES: list[Page] = [
         path="/engagements/commitments/",
         role="staff",
         floor=(
-            "SELECT c.id, c.description, c.status, c.due_on, e.title, u.first_name, u.last_name, d.name"
+            "SELECT c.id, c.description, c.status, c.due_on, e.title, u.first_name, u.last_name, d.name,"
+            " (SELECT count(*) FROM engagements_loopback b WHERE b.commitment_id = c.id) AS loop_backs,"
+            " (SELECT count(*) FROM engagements_commitment) AS total"
             " FROM engagements_commitment c JOIN engagements_engagement e ON e.id = c.engagement_id"
             " LEFT JOIN stakeholders_user u ON u.id = c.owner_id"
             " LEFT JOIN stakeholders_department d ON d.id = c.department_id"
@@ -328,7 +394,10 @@ PAGES: list[Page] = [
         path="/engagements/followups/",
         role="staff",
         floor=(
-            "SELECT f.id, f.title, f.reason, f.due_on, f.status FROM engagements_followup f"
+            "SELECT f.id, f.title, f.reason, f.due_on, f.status,"
+            " (SELECT count(*) FROM engagements_followup t JOIN stakeholders_user v ON v.id = t.user_id"
+            " WHERE v.username = %(username)s) AS total"
+            " FROM engagements_followup f"
             " JOIN stakeholders_user u ON u.id = f.user_id WHERE u.username = %(username)s"
             " ORDER BY CASE WHEN f.status = 'open' THEN 0 WHEN f.status = 'snoozed' THEN 1 ELSE 2 END,"
             " f.due_on, f.id LIMIT 50"
