@@ -114,9 +114,12 @@ def test_budgets_list_each_breach():
 
 
 def test_compare_flags_pages_slower_than_one_and_a_half_times_the_baseline():
-    """--compare: a page over 1.5x its baseline p95 breaches; pages missing from either run are ignored."""
+    """--compare: a page over 1.5x its baseline p95 breaches; pages missing from either run are ignored,
+    and so are the map and graph JSON, which grow with their coalition and have budgets of their own."""
     demo = {"pages": [_page("a", p95=10.0), _page("b", p95=10.0), _page("c", p95=10.0)]}
+    demo["pages"] += [_page("map", "map", p95=10.0), _page("graph", "json", p95=10.0)]
     large = {"pages": [_page("a", p95=15.0), _page("b", p95=15.1), _page("new", p95=99.0)]}
+    large["pages"] += [_page("map", "map", p95=90.0), _page("graph", "json", p95=90.0)]
     breaches = budgets.compare(large, demo)
     assert len(breaches) == 1
     assert breaches[0].startswith("b: p95 15.1 ms")
