@@ -338,6 +338,14 @@ class Commitment(TimeStampedModel):
                 violation_error_message=_("Say why the commitment was declined."),
             ),
         ]
+        indexes = [
+            # Home's "your commitments due this month": an owner's open ones, soonest first.
+            models.Index(
+                fields=["owner", "due_on", "id"],
+                condition=~Q(status__in=["done", "declined"]),
+                name="commitment_owner_open_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description[:80]

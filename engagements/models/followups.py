@@ -104,6 +104,12 @@ class FollowUp(TimeStampedModel):
                 condition=Q(status__in=["open", "snoozed"]),
                 name="followup_actionable_due",
             ),
+            # The inbox's last rank (done and dismissed), soonest due first, walked in order.
+            models.Index(
+                fields=["user", "due_on", "id"],
+                condition=~Q(status__in=["open", "snoozed"]),
+                name="followup_closed_due",
+            ),
             models.Index(fields=["content_type", "object_id"], name="followup_subject"),
         ]
 
