@@ -25,6 +25,7 @@ from ..selectors.followups import (
     followup_open_count,
     followup_subject_for_user,
     followups_inbox,
+    followups_visible_to,
     handovers_visible_to,
 )
 from ..services import followups as services
@@ -37,8 +38,8 @@ SNOOZE_DAYS = 7
 @login_required
 def followup_list(request):
     today = timezone.localdate()
-    followup_filter = FollowUpFilter(request.GET, queryset=followups_inbox(request.user, today=today))
-    page = Paginator(followup_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    followup_filter = FollowUpFilter(request.GET, queryset=followups_visible_to(request.user))
+    page = Paginator(followups_inbox(followup_filter.qs, today=today), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _rows(page.object_list, today=today)
     template = "engagements/followup_list.html"
     if request.htmx:
