@@ -46,7 +46,12 @@ def test_home_shows_elections_and_term_ends_that_touch_my_relationships(client, 
 
     assert [row["election"] for row in response.context["elections"]] == ["Riverton general"]
     assert response.context["term_ends"] == [
-        {"date": "09/30/2026", "person": str(known.person), "position": known.position.title}
+        {
+            "date": "09/30/2026",
+            "person": str(known.person),
+            "position": known.position.title,
+            "text": f"09/30/2026 · {known.person}, {known.position.title}",
+        }
     ]
 
 
