@@ -58,6 +58,30 @@ def test_search_tolerates_a_typo(search_mode, people):
     assert _found("Zebulon") == set()
 
 
+def test_trigram_search_tests_each_candidate_once(search_mode, people):
+    """With pg_trgm the bitmap scan's recheck is the only test of a candidate person: no filter repeats it.
+
+    Written ``text %> term`` (not ``term <% text``) the OR of the two trigram conditions
+    is exactly the scan's index condition, so PostgreSQL drops the duplicate filter.
+    """
+    if search_mode == "portable" or not selectors.trigram_search_available():
+        pytest.skip("the portable search has no trigram index")
+    matches = selectors.people_matching(Person.objects.all(), "okafor")
+    sql, params = matches.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test tables are tiny
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = [line for (line,) in cursor.fetchall()]
+    person_scan = next(i for i, line in enumerate(plan) if "Bitmap Heap Scan on stakeholders_person p" in line)
+    scan_details = []
+    for line in plan[person_scan + 1 :]:
+        if "->" in line:
+            break
+        scan_details.append(line.strip())
+    assert any(detail.startswith("Recheck Cond:") for detail in scan_details)
+    assert not any(detail.startswith("Filter:") for detail in scan_details)
+
+
 def test_people_list_search_uses_it(client, staff_user, people):
     """The people list's search box finds a person through a typo."""
     client.force_login(staff_user)
