@@ -58,6 +58,17 @@ def test_search_tolerates_a_typo(search_mode, people):
     assert _found("Zebulon") == set()
 
 
+def test_search_finds_every_member_of_a_matching_organization_once(search_mode):
+    """All members of a matching organization are found; one found by name and organization counts once."""
+    alliance = OrganizationFactory(name="Riverbend Alliance")
+    for last_name in ("Adeyemi", "Riverbend", "Nakamura"):
+        AffiliationFactory(person=PersonFactory(last_name=last_name), organization=alliance)
+    PersonFactory(last_name="Smith")
+    matches = selectors.people_matching(Person.objects.all(), "riverbend")
+    assert sorted(matches.values_list("last_name", flat=True)) == ["Adeyemi", "Nakamura", "Riverbend"]
+    assert _found("riverbend adeyemi") == {"Adeyemi"}
+
+
 def test_trigram_search_tests_each_candidate_once(search_mode, people):
     """With pg_trgm the bitmap scan's recheck is the only test of a candidate person: no filter repeats it.
 
