@@ -10,6 +10,7 @@ from coalition import services
 from coalition.models import AllyStance, RiskSettings
 from coalition.selectors import ally_map, ally_rows
 from stakeholders.models import Person, Tenure
+from tests.coalition.conftest import TODAY
 from tests.coalition.factories import (
     AllyStanceFactory,
     CoalitionFactory,
@@ -21,15 +22,6 @@ from tests.coalition.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date(2027, 3, 1)
-
-
-@pytest.fixture
-def today(time_machine):
-    # Noon in Riverton, so that the local date is TODAY.
-    time_machine.move_to(datetime.datetime(2027, 3, 1, 18, tzinfo=datetime.UTC), tick=False)
-    return TODAY
 
 
 def days(n: int) -> datetime.date:

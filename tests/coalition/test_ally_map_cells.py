@@ -1,7 +1,6 @@
 """The ally map at city scale: bounded matrix cells, a cell opened as a paged list,
 and the network as a paged table with the graph's content."""
 
-import datetime
 import re
 
 import pytest
@@ -11,6 +10,7 @@ from django.urls import reverse
 
 from coalition import selectors
 from coalition.selectors import CELL_LIMIT, OUTSIDE_GOVERNMENT, ally_map
+from tests.coalition.conftest import TODAY
 from tests.coalition.factories import (
     AllyStanceFactory,
     CoalitionFactory,
@@ -23,14 +23,6 @@ from tests.coalition.factories import (
 from tests.stakeholders.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date(2027, 3, 1)
-
-
-@pytest.fixture
-def today(time_machine):
-    time_machine.move_to(datetime.datetime(2027, 3, 1, 18, tzinfo=datetime.UTC), tick=False)
-    return TODAY
 
 
 def _ally(coalition, last_name, *, influence="medium", stance="ally", department=None, at_risk=False):
