@@ -16,11 +16,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stakeholders.models import Department, Election, Person, Relationship, Tenure, User
+from stakeholders.rows import person_name, pk_url, user_name
 
 from .models import (
     AllyStance,
@@ -231,10 +232,6 @@ class AllyMap:
         return sum(1 for row in self.allies if row.flags)
 
 
-def _user_name(first: str | None, last: str | None, username: str | None) -> str:
-    return f"{first or ''} {last or ''}".strip() or (username or "")
-
-
 def ally_rows(
     coalition: Coalition,
     *,
@@ -258,7 +255,7 @@ def ally_rows(
     stances = AllyStance.objects.filter(coalition=coalition)
     if ally_pk is not None:
         stances = stances.filter(pk=ally_pk)
-    url_pattern = reverse("coalition:ally_detail", args=[coalition.pk, 0])
+    ally_url = pk_url("coalition:ally_detail", coalition.pk)
     rows = [
         AllyRow(
             pk=pk,
@@ -266,10 +263,10 @@ def ally_rows(
             stance=stance,
             influence=influence,
             owner_id=owner_id,
-            name=_name(first, preferred, last),
-            owner_name=_user_name(owner_first, owner_last, username) if owner_id else "",
+            name=person_name(first, preferred, last),
+            owner_name=user_name(owner_first, owner_last, username) if owner_id else "",
             last_contact_on=last_contact_on,
-            url=_fill(url_pattern, pk, ""),
+            url=ally_url(pk),
             sort_name=f"{last} {preferred or first}".lower(),
         )
         for (
@@ -393,7 +390,7 @@ def explain_flags(rows: list[AllyRow]) -> None:
     names = {}
     if successor_ids:
         names = {
-            pk: _name(first, preferred, last)
+            pk: person_name(first, preferred, last)
             for pk, first, preferred, last in Person.objects.filter(pk__in=successor_ids).values_list(
                 "pk", "first_name", "preferred_name", "last_name"
             )
@@ -544,22 +541,6 @@ def _matrix(shown: list[AllyRow], departments: dict[int, Department], stance_ind
 # --- The ally graph ---------------------------------------------------------------
 
 
-def _url_pattern(url_name: str, *args) -> str | None:
-    """A URL with ``0`` in place of the record's pk, or None when the page does not exist (yet)."""
-    try:
-        return reverse(url_name, args=[*args, 0])
-    except NoReverseMatch:
-        return None
-
-
-def _fill(pattern: str | None, pk: int, fallback: str) -> str:
-    return pattern[: pattern.rfind("/0/")] + f"/{pk}/" if pattern else fallback
-
-
-def _name(first: str, preferred: str, last: str) -> str:
-    return f"{preferred or first} {last}".strip()
-
-
 def ally_graph(coalition: Coalition) -> dict:
     """The network of a coalition's allies, member organizations and owning staff.
 
@@ -570,10 +551,9 @@ def ally_graph(coalition: Coalition) -> dict:
     A staff node opens the ally map of the allies that person owns.
     Four queries, whatever the size.
     """
-    members_url = reverse("coalition:members", args=[coalition.pk])
-    ally_pattern = _url_pattern("coalition:ally_detail", coalition.pk)
-    person_pattern = _url_pattern("stakeholders:person_detail")
-    org_pattern = _url_pattern("stakeholders:organization_detail")
+    ally_url = pk_url("coalition:ally_detail", coalition.pk)
+    person_url = pk_url("stakeholders:person_detail")
+    organization_url = pk_url("stakeholders:organization_detail")
     ally_map_url = reverse("coalition:ally_map", args=[coalition.pk])
 
     coalition_id = "c"
@@ -599,11 +579,11 @@ def ally_graph(coalition: Coalition) -> dict:
         nodes.append(
             {
                 "i": f"p{person_id}",
-                "l": _name(first, preferred, last),
+                "l": person_name(first, preferred, last),
                 "t": "p",
                 "s": stance,
                 "f": influence,
-                "u": _fill(ally_pattern, pk, ally_map_url),
+                "u": ally_url(pk),
             }
         )
         if owner_id:
@@ -612,7 +592,7 @@ def ally_graph(coalition: Coalition) -> dict:
                 nodes.append(
                     {
                         "i": f"s{owner_id}",
-                        "l": f"{owner_first} {owner_last}".strip() or username,
+                        "l": user_name(owner_first, owner_last, username),
                         "t": "s",
                         "u": f"{ally_map_url}?owner={owner_id}",
                     }
@@ -640,7 +620,7 @@ def ally_graph(coalition: Coalition) -> dict:
                         "i": f"o{organization_id}",
                         "l": org_name,
                         "t": "o",
-                        "u": _fill(org_pattern, organization_id, members_url),
+                        "u": organization_url(organization_id),
                     }
                 )
             edges.append([f"o{organization_id}", coalition_id, "m"])
@@ -650,9 +630,9 @@ def ally_graph(coalition: Coalition) -> dict:
                 nodes.append(
                     {
                         "i": f"p{person_id}",
-                        "l": _name(first, preferred, last),
+                        "l": person_name(first, preferred, last),
                         "t": "p",
-                        "u": _fill(person_pattern, person_id, members_url),
+                        "u": person_url(person_id),
                     }
                 )
             edges.append([f"p{person_id}", coalition_id, "m"])

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stakeholders.rows import choice_labels, pk_url, user_name
+
 from ..filters.engagements import CommitmentFilter
 from ..forms.engagements import CommitmentCreateForm, CommitmentStatusForm, LoopBackForm
 from ..models import Commitment
 from ..selectors.engagements import commitment_for_user, commitment_list_for, commitment_rows, engagement_for_user
 from ..services import engagements as services
-from .rows import labels, pk_url, user_name
 
 PAGE_SIZE = 50
 
@@ -36,7 +37,7 @@ def commitment_list(request):
 
 def _rows(commitments) -> list[dict]:
     detail_url, engagement_url = pk_url("engagements:commitment_detail"), pk_url("engagements:detail")
-    status_labels = labels(Commitment.Status.choices)
+    status_labels = choice_labels(Commitment.Status.choices)
     closed = {Commitment.Status.DONE, Commitment.Status.DECLINED}
     today = timezone.localdate()
     return [

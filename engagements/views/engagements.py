@@ -17,6 +17,7 @@ from django_htmx.http import reswap, retarget
 
 from stakeholders.exports import safe_cell as csv_safe
 from stakeholders.models import Person
+from stakeholders.rows import choice_labels, pk_url
 from stakeholders.security_log import Action, security_event_record
 
 from ..filters.engagements import EngagementFilter
@@ -45,7 +46,6 @@ from ..selectors.engagements import (
     published_engagement,
 )
 from ..services import engagements as services
-from .rows import labels, pk_url
 
 PAGE_SIZE = 50
 QUICK_LOG = "engagements/engagement_quick_log.html"
@@ -238,7 +238,7 @@ def engagement_list(request):
 
 def _rows(engagements) -> list[dict]:
     detail_url = pk_url("engagements:detail")
-    kind_labels = labels(Engagement.Kind.choices)
+    kind_labels = choice_labels(Engagement.Kind.choices)
     return [
         {
             "url": detail_url(row["pk"]),

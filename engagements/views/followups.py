@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stakeholders.models import User
+from stakeholders.rows import choice_labels, pk_url
 
 from ..filters.followups import FollowUpFilter
 from ..forms.followups import (
@@ -29,7 +30,6 @@ from ..selectors.followups import (
     handovers_visible_to,
 )
 from ..services import followups as services
-from .rows import labels, pk_url
 
 PAGE_SIZE = 50
 SNOOZE_DAYS = 7
@@ -64,8 +64,8 @@ def _rows(followups, *, today: datetime.date) -> list[dict]:
     done_url = pk_url("engagements:followup_done")
     snooze_url = pk_url("engagements:followup_snooze")
     dismiss_url = pk_url("engagements:followup_dismiss")
-    reason_labels = labels(FollowUp.Reason.choices)
-    status_labels = labels(FollowUp.Status.choices)
+    reason_labels = choice_labels(FollowUp.Reason.choices)
+    status_labels = choice_labels(FollowUp.Status.choices)
     actionable = {FollowUp.Status.OPEN, FollowUp.Status.SNOOZED}
     return [
         {

@@ -6,9 +6,11 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
+from stakeholders.rows import choice_labels, person_name, pk_url
+
 from ..models import Commitment
 from ..selectors.followups import home_commitments_due, home_elections, home_followups, home_term_ends
-from .rows import labels, person_name, pk_url, short_dates
+from .rows import short_dates
 
 HOME_FOLLOWUPS = 10
 HORIZON_DAYS = 180
@@ -57,7 +59,7 @@ def _term_end_row(*, date: str, person: str, position: str) -> dict:
 
 def _commitment_rows(commitments, today, short_date) -> list[dict]:
     url = pk_url("engagements:commitment_detail")
-    status_labels = labels(Commitment.Status.choices)
+    status_labels = choice_labels(Commitment.Status.choices)
     return [
         {
             "pk": row["pk"],

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_safe
 from ..filters.accounts import UserFilter
 from ..forms.accounts import UserForm
 from ..forms.base import add_service_errors
+from ..rows import with_detail_urls
 from ..selectors.accounts import user_for_user, users_visible_to, with_list_columns
 from ..services import accounts as services
-from .list_rows import with_detail_urls
 
 PAGE_SIZE = 50
 

@@ -34,10 +34,10 @@ from ..forms.people import (
 from ..models import Organization, PersonDemographics
 from ..panels import panels_for
 from ..roles import Role
+from ..rows import with_choice_labels, with_detail_urls
 from ..security_log import Action, logs_export, security_event_record
 from ..selectors import people as selectors
 from ..services import people as services
-from .list_rows import with_choice_labels, with_detail_urls
 from .pagination import CountingPagePaginator
 
 PAGE_SIZE = 50

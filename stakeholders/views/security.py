@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from ..filters.security import SecurityEventFilter
 from ..models import SecurityEvent
-from .list_rows import with_choice_labels
+from ..rows import with_choice_labels
 
 PAGE_SIZE = 100
 _SHOWN = ("occurred_at", "actor_username", "action", "object_type", "object_id", "path", "ip_address")

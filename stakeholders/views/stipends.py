@@ -29,10 +29,10 @@ from ..forms.stipends import (
 )
 from ..models import StipendPayment
 from ..panels import panels_for
+from ..rows import with_choice_labels, with_detail_urls
 from ..security_log import logs_export
 from ..selectors import stipends as selectors
 from ..services import stipends as services
-from .list_rows import with_choice_labels, with_detail_urls
 from .pagination import CountedPaginator
 
 PAGE_SIZE = 50
