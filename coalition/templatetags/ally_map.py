@@ -28,6 +28,10 @@ def _risk_labels() -> dict[str, str]:
     }
 
 
+def _influence_labels() -> dict[str, str]:
+    return {value: escape(str(label)) for value, label in Influence.choices}
+
+
 def _position(item, words) -> str:
     if item.position_id is None:
         return f'<span class="text-body-secondary">{words["no_position"]}</span>'
@@ -57,7 +61,7 @@ def ally_cards(allies, can_manage: bool):
     if not allies:
         return ""
     words = _words()
-    influence_labels = {value: escape(str(label)) for value, label in Influence.choices}
+    influence_labels = _influence_labels()
     parts = []
     for item in allies:
         url, name = escape(item.url), escape(item.name)
@@ -96,7 +100,7 @@ def ally_matrix_body(the_map, can_manage: bool, map_url: str, filter_query: str)
     The stance editor links inherit their htmx target from the ``<tbody>``."""
     words = _words()
     risk_labels = _risk_labels()
-    influence_labels = {value: escape(str(label)) for value, label in Influence.choices}
+    influence_labels = _influence_labels()
     stance_labels = [(value, escape(str(label))) for value, label in the_map.stances]
     outside = escape(_("Outside government"))
     base = escape(f"{map_url}?{filter_query}&" if filter_query else f"{map_url}?")

@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from coalition.models import Coalition
 from stakeholders.demo import DEMO_PASSWORD
 from tests.browser import log_in
 from tests.gates.demo_city import seed_demo_city
@@ -55,6 +56,9 @@ def test_main_pages_and_the_quick_log_do_not_scroll_sideways_at_320_px(page, liv
         if first.count():
             records.append(urlparse(first.get_attribute("href")).path)
     assert len(records) >= 10, f"too few lists link to records: {records}"
+    # The ally map and its network table are a coalition's pages, not linked from a list's first row.
+    coalition = Coalition.objects.order_by("pk").first()
+    records += [f"/coalitions/{coalition.pk}/allies/", f"/coalitions/{coalition.pk}/allies/network/"]
     for path in dict.fromkeys(records):
         page.goto(f"{live_server.url}{path}")
         if (width := page.evaluate(SCROLL_WIDTH)) > 320:
