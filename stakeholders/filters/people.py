@@ -3,7 +3,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Affiliation, Language, Neighborhood, Organization, Person, Tag
-from ..selectors.people import people_matching
+from ..selectors.people import people_list_rows
+from ..selectors.search import PeopleSearch, people_matching
 
 
 class _StyledFilterSet(django_filters.FilterSet):
@@ -38,6 +39,20 @@ class PersonFilter(_StyledFilterSet):
     def search(self, queryset, name, value):
         """Name, email or the name of an organization the person is affiliated with; typos tolerated."""
         return people_matching(queryset, value)
+
+    def people_search(self) -> PeopleSearch | None:
+        """The search typed in ``q``, among the people the other filters let through; None without one.
+
+        The people list pages through it instead of ``qs``: it finds, sorts and counts
+        the matches in the search entries and reads the list rows of one page only.
+        """
+        if not self.is_valid() or not self.form.cleaned_data.get("q"):
+            return None
+        people = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                people = self.filters[name].filter(people, value)
+        return PeopleSearch(people, self.form.cleaned_data["q"], rows=people_list_rows)
 
     def with_language(self, queryset, name, value):
         return queryset.filter(Exists(Person.languages.through.objects.filter(person=OuterRef("pk"), language=value)))

@@ -2,7 +2,16 @@
 
 from .accounts import TimeStampedModel, User, UserSession
 from .government import Department, Election, Position, Tenure
-from .people import Affiliation, Language, Neighborhood, Organization, Person, PersonDemographics, Tag
+from .people import (
+    Affiliation,
+    Language,
+    Neighborhood,
+    Organization,
+    Person,
+    PersonDemographics,
+    PersonSearchEntry,
+    Tag,
+)
 from .relationships import Relationship
 from .security import SecurityEvent
 from .stipends import FundingSource, LiaisonProfile, StipendAgreement, StipendPayment
@@ -18,6 +27,7 @@ __all__ = [
     "Organization",
     "Person",
     "PersonDemographics",
+    "PersonSearchEntry",
     "Position",
     "Relationship",
     "SecurityEvent",

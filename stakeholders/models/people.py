@@ -187,6 +187,34 @@ class Affiliation(TimeStampedModel):
         return self.end_date is None
 
 
+class PersonSearchEntry(models.Model):
+    """What people search reads: one row per person, written only by database triggers (issue 9).
+
+    ``document`` holds the person's first, last and preferred name, email and the
+    names of every organization they are or were affiliated with, in lower case
+    (a case-blind search is then a plain LIKE, cheaper than ILIKE); ``last_name`` and
+    ``first_name`` copy the person's, so a search finds, sorts and counts its matches
+    in this one table and fetches only the people of the page it shows. The triggers
+    of migration 0013 rewrite a person's row after every insert or update of a
+    person's names or email, of an affiliation, or of an organization's name, one
+    statement at a time (bulk COPY included); the foreign key deletes the row with
+    the person. Django never writes it, so it stays out of merges and deletions.
+    """
+
+    person = models.OneToOneField(
+        Person, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    last_name = models.CharField(max_length=100, blank=True)
+    first_name = models.CharField(max_length=100)
+    document = models.TextField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.document
+
+
 class PersonDemographics(TimeStampedModel):
     """Self-identified demographics of one person, kept only with their recorded consent.
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
 from django.db.models import CharField, F, OuterRef, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
@@ -44,99 +42,6 @@ def people_visible_to(user: User) -> QuerySet[Person]:
     return Person.objects.filter(
         Q(pk__in=me) | Q(pk__in=related_to_me) | Q(pk__in=related_from_me) | Q(pk__in=colleagues)
     )
-
-
-# --- Search ---------------------------------------------------------------------------
-#
-# People are found by name, email or the name of an organization they are affiliated
-# with, tolerating a typo. Two implementations, chosen per database:
-#
-# * With the pg_trgm extension (the machine's PostgreSQL; migration 0011 creates it
-#   when the server offers it, with trigram GIN indexes on the person search text and
-#   the organization name): a term matches a substring (ILIKE) or is word-similar
-#   (``text %> term``, pg_trgm's word_similarity >= 0.6). Both use the GIN indexes.
-# * Without it (the embedded PostgreSQL has no contrib extensions): the term matches
-#   as a substring, or, for terms of 4+ characters, within one edit: every pattern
-#   with one character replaced (``_``), one character dropped, or one ``_`` inserted
-#   goes into one ``ILIKE ANY (...)``. Portable, a sequential scan, fine for the
-#   sizes such a server serves (tests and local use).
-#
-# Two details of the SQL keep a search of the large city cheap (issue 9):
-#
-# * The similarity is written ``text %> term``, the form the index is searched with,
-#   not ``term <% text``: PostgreSQL then sees the WHERE clause as the bitmap scan's
-#   own condition and tests each candidate row once (the recheck) instead of twice
-#   (the recheck, then the same OR again as a filter).
-# * The members of the matching organizations are read per organization from the
-#   (organization, person) index (a LATERAL subquery, kept apart with OFFSET 0 so it
-#   stays a nested loop), instead of hash-joining every affiliation of the city. The
-#   planner still sees how many people the branch yields, and joins the list to the
-#   matches by index or by hash accordingly.
-
-FUZZY_MIN_LENGTH = 4
-_trigram_by_database: dict[str, bool] = {}
-
-
-def trigram_search_available() -> bool:
-    """Whether pg_trgm is installed in the current database (asked once per database)."""
-    name = connection.settings_dict["NAME"]
-    if name not in _trigram_by_database:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
-            _trigram_by_database[name] = cursor.fetchone()[0]
-    return _trigram_by_database[name]
-
-
-def _like_escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def typo_patterns(term: str) -> list[str]:
-    """ILIKE patterns matching ``term`` as a substring within one edit (substitution, deletion, insertion)."""
-    chars = [_like_escape(c) for c in term.lower()]
-    patterns = {"".join(chars)}
-    if len(term) >= FUZZY_MIN_LENGTH:
-        for i in range(len(chars)):
-            patterns.add("".join(chars[:i] + ["_"] + chars[i + 1 :]))  # one character replaced
-            patterns.add("".join(chars[:i] + chars[i + 1 :]))  # one character too many in the term
-        for i in range(1, len(chars)):
-            patterns.add("".join(chars[:i] + ["_"] + chars[i:]))  # one character missing from the term
-    return sorted(f"%{pattern}%" for pattern in patterns)
-
-
-# The text a person is found by; the trigram index of migration 0011 is on exactly this.
-_PERSON_TEXT = "(p.first_name || ' ' || p.last_name || ' ' || p.preferred_name || ' ' || p.email)"
-
-
-def _matching_ids(term: str, *, trigram: bool) -> RawSQL:
-    """The ids of the people matching one term, as one subquery (a UNION of index scans with pg_trgm).
-
-    Kept as a self-contained subquery so the list keeps reading its own order from
-    its index and only probes this (hashed) set. A person matches by their own text,
-    or through an organization whose name matches.
-    """
-    if trigram:
-        condition = "{text} ILIKE %s OR {text} %%> %s"
-        params = [f"%{_like_escape(term)}%", term]
-    else:
-        condition = "{text} ILIKE ANY (%s)"
-        params = [typo_patterns(term)]
-    # Fixed table and column names only; the term is always a parameter.
-    sql = (
-        f"SELECT p.id FROM stakeholders_person p WHERE {condition.format(text=_PERSON_TEXT)}"  # noqa: S608
-        " UNION SELECT f.person_id FROM stakeholders_organization o CROSS JOIN LATERAL ("
-        "SELECT f.person_id FROM stakeholders_affiliation f WHERE f.organization_id = o.id OFFSET 0) f"
-        f" WHERE {condition.format(text='o.name')}"
-    )
-    return RawSQL(sql, params * 2)  # noqa: S611  # nosec B611 -- fixed SQL text; the term is a parameter
-
-
-def people_matching(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """People in ``queryset`` matching every word of ``query`` by name, email or organization, typos tolerated."""
-    trigram = trigram_search_available()
-    for term in query.split()[:5]:
-        queryset = queryset.filter(pk__in=_matching_ids(term, trigram=trigram))
-    return queryset
 
 
 def person_for_user(user: User, pk: int) -> Person:

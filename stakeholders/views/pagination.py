@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
-
-
-def _matches(row) -> int:
-    return row["matches_in_all_pages"] if isinstance(row, dict) else row.matches_in_all_pages
 
 
 class CountingPagePaginator(Paginator):
-    """Counts the matches in the query that reads the page (``COUNT(*) OVER ()``).
+    """For object lists that count their matches in the query that reads a page.
 
     A search must find every match before it can sort them and cut out a page, so
     Django's separate ``COUNT(*)`` query would run the whole search a second time.
-    Here the page's rows carry the total and the search runs once; only a page
-    number past the last match falls back to counting, to show the last page.
-
-    Not for unfiltered lists: they read a page straight from an index, and a window
-    count would make them read every row instead.
+    The object list (``stakeholders.selectors.search.PeopleSearch``) answers
+    ``rows_and_count(bottom, top)`` with one query for the page and the total; only
+    a page number past the last match falls back to counting, to show the last page.
     """
 
     def get_page(self, number) -> Page:
@@ -29,10 +22,9 @@ class CountingPagePaginator(Paginator):
             number = 1
         if number >= 1:
             bottom = (number - 1) * self.per_page
-            counted = self.object_list.annotate(matches_in_all_pages=Window(Count("*")))
-            rows = list(counted[bottom : bottom + self.per_page])
+            rows, count = self.object_list.rows_and_count(bottom, bottom + self.per_page)
             if rows or number == 1:
-                self.count = _matches(rows[0]) if rows else 0
+                self.count = count
                 return self._get_page(rows, number, self)
         return super().get_page(number)
 

@@ -37,6 +37,7 @@ from ..roles import Role
 from ..rows import with_choice_labels, with_detail_urls
 from ..security_log import Action, logs_export, security_event_record
 from ..selectors import people as selectors
+from ..selectors.search import PeopleSearch
 from ..services import people as services
 from .pagination import CountingPagePaginator
 
@@ -76,9 +77,12 @@ def _yes_no(value: bool) -> str:
 @permission_required("stakeholders.view_person", raise_exception=True)
 def person_list(request):
     person_filter = PersonFilter(request.GET, queryset=selectors.people_visible_to(request.user))
-    people = selectors.people_list_rows(person_filter.qs)
-    paginator_class = CountingPagePaginator if person_filter.form.cleaned_data.get("q") else Paginator
-    page = paginator_class(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    search = person_filter.people_search()
+    if search is not None:
+        paginator = CountingPagePaginator(search, PAGE_SIZE)
+    else:
+        paginator = Paginator(selectors.people_list_rows(person_filter.qs), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = with_detail_urls(page.object_list, "stakeholders:person_detail")
     template = "stakeholders/person_list.html"
     if request.htmx and not request.htmx.boosted:
@@ -345,7 +349,7 @@ def person_search(request):
     query = request.GET.get("q", "").strip()
     people = []
     if query:
-        people = PersonFilter({"q": query}, queryset=selectors.people_visible_to(request.user)).qs[:SEARCH_RESULTS]
+        people = PeopleSearch(selectors.people_visible_to(request.user), query)[:SEARCH_RESULTS]
     return render(request, "stakeholders/person_search_options.html", {"people": people, "query": query})
 
 
