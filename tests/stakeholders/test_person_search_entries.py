@@ -108,6 +108,10 @@ def test_bulk_copy_of_a_generated_city_writes_one_entry_per_person():
             " WHERE strpos(e.document, lower(o.name)) = 0"
         )
         assert cursor.fetchone()[0] == 0  # every affiliation's organization is in its person's entry
+        # The generator queues the trigram index's inserts and merges them; searches never read a queue.
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'person_search_entry_trgm'")
+        index = cursor.fetchone()  # None without pg_trgm
+        assert index is None or index[0] == ["fastupdate=off"]
 
 
 # --- the people list's search: who sees what, with the other filters ---------
