@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from stakeholders.models import Relationship
+from stakeholders.selectors.relationships import relationships_visible_to
 from stakeholders.services import relationships as services
 from tests.stakeholders.factories import UserFactory
 from tests.stakeholders.government_factories import OfficialFactory, OrganizationFactory, RelationshipFactory
@@ -209,3 +211,33 @@ def test_relationship_list_query_count_is_fixed(client, staff_user, django_asser
     with django_assert_max_num_queries(10):
         response = client.get(reverse("stakeholders:relationship_list"))
     assert response.content.decode().count("/relationships/") >= rows
+
+
+def test_list_search_finds_either_person_or_the_organization(client, coordinator_user):
+    """The search finds a relationship by its person, its other person (a typo tolerated) or its organization."""
+    RelationshipFactory(person=OfficialFactory(last_name="Kinsley"), other_person=OfficialFactory(last_name="Okafor"))
+    RelationshipFactory(
+        person=OfficialFactory(last_name="Advisor"),
+        other_person=None,
+        organization=OrganizationFactory(name="Riverbend Alliance"),
+    )
+    client.force_login(coordinator_user)
+    url = reverse("stakeholders:relationship_list")
+    for query, found, not_found in [
+        ("kinsley", "Kinsley", "Advisor"),
+        ("okafr", "Kinsley", "Advisor"),
+        ("riverbend", "Advisor", "Kinsley"),
+    ]:
+        content = client.get(url, {"q": query}).content.decode()
+        assert found in content and not_found not in content, query
+
+
+def test_list_is_read_along_its_order_index(staff_user):
+    """The list's page comes from the (strength DESC, id) index, not from sorting every relationship."""
+    queryset = relationships_visible_to(staff_user)[:50]
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test tables are tiny
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "relationship_list_order" in plan and "Sort" not in plan
