@@ -219,23 +219,33 @@ def _set_trigger_context(prefix: str) -> None:
 SEARCH_INDEX = "person_search_entry_trgm"  # the people search's trigram index (stakeholders migration 0013)
 
 
-def _queue_search_index_inserts(queue: bool) -> None:
-    """Queue the search index's new entries in GIN's pending list (``True``), or merge them and stop (``False``).
+def _search_index_statements(*statements: str) -> None:
+    """Run ``statements`` on the search index, where it exists (it needs pg_trgm)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [SEARCH_INDEX])
+        if cursor.fetchone()[0]:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+def _queue_search_index_inserts() -> None:
+    """Let the search index queue new entries in GIN's pending list, for this transaction.
 
     The index has ``fastupdate`` off so that searches never read a pending list,
     which makes each new search entry a separate index insert: 50,000 people and
-    their affiliations cost about 25 s that way, 4 s when queued and merged once.
-    Both changes are part of the generator's transaction; a failed run undoes them.
+    their affiliations cost about 25 s that way, 4 s when queued and merged once
+    (``_merge_search_index_inserts``). Both changes are part of the generator's
+    transaction; a failed run undoes them.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [SEARCH_INDEX])
-        if not cursor.fetchone()[0]:
-            return  # no pg_trgm on this server, so no trigram index
-        if queue:
-            cursor.execute(f"ALTER INDEX {SEARCH_INDEX} SET (fastupdate = on)")
-        else:
-            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [SEARCH_INDEX])
-            cursor.execute(f"ALTER INDEX {SEARCH_INDEX} SET (fastupdate = off)")
+    _search_index_statements(f"ALTER INDEX {SEARCH_INDEX} SET (fastupdate = on)")
+
+
+def _merge_search_index_inserts() -> None:
+    """Merge the queued entries into the search index and stop queueing."""
+    _search_index_statements(
+        f"SELECT gin_clean_pending_list('{SEARCH_INDEX}'::regclass)",
+        f"ALTER INDEX {SEARCH_INDEX} SET (fastupdate = off)",
+    )
 
 
 def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | None = None, log=print) -> dict:
@@ -245,7 +255,7 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
     now = timezone.now()
     prefix = f"g{seed}{uuid.uuid4().hex[:5]}"
     _set_trigger_context(prefix)
-    _queue_search_index_inserts(True)
+    _queue_search_index_inserts()
     n = sizes
     demo = list(User.objects.filter(username__in=DEMO_USERNAMES).order_by("username"))
     unusable = make_password(None)
@@ -602,7 +612,7 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
         )
     copy_instances(FollowUp, followups)
     log(f"  {len(followups)} follow-ups")
-    _queue_search_index_inserts(False)
+    _merge_search_index_inserts()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
