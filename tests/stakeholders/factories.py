@@ -13,8 +13,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    # Made-up names: the signed-in user's name is on every page, so a real-looking name
+    # (Faker's "Smith", "Li") could match the words a test looks for or rules out.
+    first_name = factory.Sequence(lambda n: f"Userfirst{n}")
+    last_name = factory.Sequence(lambda n: f"Userlast{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@city.example")
     password = factory.django.Password(PASSWORD)
 
