@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from stakeholders.models import Department, Election, Person, Relationship, Tenure, User
 from stakeholders.rows import person_name, pk_url, user_name
 
+from .counts import related_count
 from .models import (
     AllyStance,
     Coalition,
@@ -88,8 +89,8 @@ def coalition_list(user: User) -> QuerySet[Coalition]:
         coalitions_visible_to(user)
         .prefetch_related("coordinators")
         .annotate(
-            member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True),
-            ally_count=Count("stances", distinct=True),
+            member_count=related_count(Membership.objects.filter(left_on__isnull=True), "coalition"),
+            ally_count=related_count(AllyStance.objects.all(), "coalition"),
         )
     )
 

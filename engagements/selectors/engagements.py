@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Model, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from coalition.counts import related_count
 from stakeholders.models import Department, Language, Organization, Person, User
 from stakeholders.selectors.people import organization_for_user, person_for_user
 
@@ -35,28 +36,13 @@ def engagements_visible_to(user: User, *, include_drafts: bool = False) -> Query
     return Engagement.objects.filter(visible)
 
 
-def _count_of(model: type[Model], field: str) -> Coalesce:
-    """How many ``model`` rows point at the outer row through ``field``, as a correlated subquery.
-
-    Not a join + GROUP BY: the paginator's COUNT then drops it and counts the outer rows
-    alone, and the page query can walk the list's index and stop after one page."""
-    counted = (
-        model.objects.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def _names(model: type[Model], related_name: str) -> ArraySubquery:
     """The names of the ``model`` rows linked to the outer engagement (or item), in name order."""
     return ArraySubquery(model.objects.filter(**{related_name: OuterRef("pk")}).order_by("name").values("name"))
 
 
 def _commitment_count() -> Coalesce:
-    return _count_of(Commitment, "engagement")
+    return related_count(Commitment.objects.all(), "engagement")
 
 
 def engagement_list_for(user: User) -> QuerySet[Engagement]:
@@ -139,7 +125,7 @@ def engagement_detail_for(user: User, pk: int) -> Engagement:
             Prefetch(
                 "commitments",
                 queryset=Commitment.objects.select_related("owner", "department").annotate(
-                    loop_back_count=_count_of(LoopBack, "commitment")
+                    loop_back_count=related_count(LoopBack.objects.all(), "commitment")
                 ),
             ),
         )
@@ -201,7 +187,7 @@ def commitment_list_for(user: User) -> QuerySet[Commitment]:
     with :func:`commitment_rows`."""
     return (
         commitments_visible_to(user)
-        .annotate(loop_back_count=_count_of(LoopBack, "commitment"))
+        .annotate(loop_back_count=related_count(LoopBack.objects.all(), "commitment"))
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
 

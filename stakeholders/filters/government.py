@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +17,8 @@ class DepartmentFilter(django_filters.FilterSet):
         fields = ["q", "level"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value) | Q(abbreviation__icontains=value) | Q(positions__title__icontains=value)
-        ).distinct()
+        titled = Position.objects.filter(department=OuterRef("pk"), title__icontains=value)
+        return queryset.filter(Q(name__icontains=value) | Q(abbreviation__icontains=value) | Exists(titled))
 
     def with_level(self, queryset, name, value):
         return queryset.filter(pk__in=Position.objects.filter(level=value).values("department_id"))

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.apps import apps as django_apps
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+
+from coalition.counts import related_count
 
 from ..models import Department, Election, Position, Tenure, User
 
@@ -20,17 +22,18 @@ def current_tenures() -> QuerySet[Tenure]:
 
 
 def departments_visible_to(actor: User) -> QuerySet[Department]:
-    """Departments ``actor`` may read, with their parent and position counts."""
+    """Departments ``actor`` may read, with their parent and position counts.
+
+    Counted per department (``related_count``), not by joining positions to their
+    100,000 tenures and counting distinct positions: that join read every tenure
+    the city ever had to show 60 rows.
+    """
     if not actor.has_perm("stakeholders.view_department"):
         return Department.objects.none()
-    filled = Q(positions__tenures__pk__isnull=False, positions__tenures__actual_end_date__isnull=True)
-    return (
-        Department.objects.select_related("parent")
-        .annotate(
-            position_count=Count("positions", distinct=True),
-            filled_count=Count("positions", filter=filled, distinct=True),
-        )
-        .annotate(vacancy_count=F("position_count") - F("filled_count"))
+    open_tenure = Tenure.objects.filter(position=OuterRef("pk"), actual_end_date__isnull=True)
+    return Department.objects.select_related("parent").annotate(
+        position_count=related_count(Position.objects.all(), "department"),
+        vacancy_count=related_count(Position.objects.filter(~Exists(open_tenure)), "department"),
     )
 
 

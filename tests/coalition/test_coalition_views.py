@@ -107,6 +107,21 @@ def test_staff_cannot_create_coalitions(client, staff_user):
     assert client.get(reverse("coalition:create")).status_code == 403
 
 
+def test_coalition_list_counts_current_members_and_allies(client, admin_user):
+    """Members who left are not counted; each ally counts once, however many members there are."""
+    transit = CoalitionFactory(name="Transit riders")
+    MembershipFactory.create_batch(3, coalition=transit)
+    MembershipFactory(coalition=transit, joined_on=datetime.date(2024, 1, 1), left_on=datetime.date(2025, 1, 1))
+    AllyStanceFactory.create_batch(2, coalition=transit)
+    CoalitionFactory(name="Quiet coalition")
+    client.force_login(admin_user)
+    response = client.get(reverse("coalition:list"))
+    counts = {
+        coalition.name: (coalition.member_count, coalition.ally_count) for coalition in response.context["coalitions"]
+    }
+    assert counts == {"Transit riders": (3, 2), "Quiet coalition": (0, 0)}
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_coalition_list_query_count_is_fixed(client, admin_user, django_assert_max_num_queries, rows):
     """The list page runs the same number of queries for 1 and for 50 coalitions."""

@@ -136,6 +136,38 @@ def test_department_tree_nests_and_filters_by_level(client, staff_user):
     assert "Budget Office" in content and "City Council" not in content
 
 
+def test_department_list_counts_positions_and_vacancies(client, staff_user):
+    """Each department shows its positions and how many have nobody in them now; a title search lists it once."""
+    parks = DepartmentFactory(name="Parks")
+    chief = PositionFactory(title="Parks Chief", department=parks)
+    _ended_tenure(chief)
+    TenureFactory(position=chief)
+    board = PositionFactory(title="Parks Board Seat", department=parks, is_multi_seat=True)
+    TenureFactory.create_batch(2, position=board)
+    _ended_tenure(PositionFactory(title="Trails Planner", department=parks))
+    PositionFactory(title="Trails Ranger", department=parks)
+    DepartmentFactory(name="Libraries")
+    client.force_login(staff_user)
+    response = client.get(reverse("stakeholders:department_list"))
+    counts = {
+        department.name: (department.position_count, department.vacancy_count)
+        for department, _ in response.context["rows"]
+    }
+    assert counts == {"Parks": (4, 2), "Libraries": (0, 0)}
+    assert "2 vacancies" in response.content.decode()
+    response = client.get(reverse("stakeholders:department_list"), {"q": "trails"})
+    assert [department.name for department, _ in response.context["rows"]] == ["Parks"]
+
+
+def _ended_tenure(position):
+    TenureFactory(
+        position=position,
+        start_date=datetime.date(2019, 1, 1),
+        actual_end_date=datetime.date(2023, 12, 31),
+        end_reason=Tenure.EndReason.RESIGNED,
+    )
+
+
 def test_coordinator_records_a_departure_and_successor(client, coordinator_user, django_capture_on_commit_callbacks):
     """One form ends the director's tenure (with how it ended) and starts the successor."""
     director = PositionFactory(title="Director")
