@@ -216,36 +216,40 @@ def _set_trigger_context(prefix: str) -> None:
         )
 
 
-SEARCH_INDEX = "person_search_entry_trgm"  # the people search's trigram index (stakeholders migration 0013)
-
-
-def _search_index_statements(*statements: str) -> None:
-    """Run ``statements`` on the search index, where it exists (it needs pg_trgm)."""
+def _search_indexes() -> list[str]:
+    """The search indexes: GIN indexes with ``fastupdate`` off (migrations stakeholders
+    0013 and 0015, engagements 0010; none where pg_trgm is missing)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [SEARCH_INDEX])
-        if cursor.fetchone()[0]:
-            for statement in statements:
-                cursor.execute(statement)
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_am am ON am.oid = c.relam"
+            " WHERE c.relkind = 'i' AND am.amname = 'gin' AND 'fastupdate=off' = ANY(c.reloptions)"
+            " AND c.relnamespace = current_schema()::regnamespace ORDER BY c.relname"
+        )
+        return [name for (name,) in cursor.fetchall()]
 
 
-def _queue_search_index_inserts() -> None:
-    """Let the search index queue new entries in GIN's pending list, for this transaction.
+def _queue_search_index_inserts() -> list[str]:
+    """Let the search indexes queue new entries in GIN's pending list, for this transaction.
 
-    The index has ``fastupdate`` off so that searches never read a pending list,
-    which makes each new search entry a separate index insert: 50,000 people and
-    their affiliations cost about 25 s that way, 4 s when queued and merged once
+    The search indexes have ``fastupdate`` off so that searches never read a pending
+    list, which makes each new row a separate index insert: 50,000 people and their
+    affiliations cost about 25 s that way, 4 s when queued and merged once
     (``_merge_search_index_inserts``). Both changes are part of the generator's
-    transaction; a failed run undoes them.
+    transaction; a failed run undoes them. Returns the indexes it changed.
     """
-    _search_index_statements(f"ALTER INDEX {SEARCH_INDEX} SET (fastupdate = on)")
+    indexes = _search_indexes()
+    with connection.cursor() as cursor:
+        for index in indexes:
+            cursor.execute(f"ALTER INDEX {connection.ops.quote_name(index)} SET (fastupdate = on)")
+    return indexes
 
 
-def _merge_search_index_inserts() -> None:
-    """Merge the queued entries into the search index and stop queueing."""
-    _search_index_statements(
-        f"SELECT gin_clean_pending_list('{SEARCH_INDEX}'::regclass)",
-        f"ALTER INDEX {SEARCH_INDEX} SET (fastupdate = off)",
-    )
+def _merge_search_index_inserts(indexes: list[str]) -> None:
+    """Merge the queued entries into the search ``indexes`` and stop queueing."""
+    with connection.cursor() as cursor:
+        for index in indexes:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+            cursor.execute(f"ALTER INDEX {connection.ops.quote_name(index)} SET (fastupdate = off)")
 
 
 def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | None = None, log=print) -> dict:
@@ -255,7 +259,7 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
     now = timezone.now()
     prefix = f"g{seed}{uuid.uuid4().hex[:5]}"
     _set_trigger_context(prefix)
-    _queue_search_index_inserts()
+    search_indexes = _queue_search_index_inserts()
     n = sizes
     demo = list(User.objects.filter(username__in=DEMO_USERNAMES).order_by("username"))
     unusable = make_password(None)
@@ -612,7 +616,7 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
         )
     copy_instances(FollowUp, followups)
     log(f"  {len(followups)} follow-ups")
-    _merge_search_index_inserts()
+    _merge_search_index_inserts(search_indexes)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {

@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coalition.models import Coalition
+from stakeholders.filters.days import FromDayFilter, ToDayFilter
 from stakeholders.models import Department, Language, Neighborhood, User
 
 from ..models import Commitment, Engagement, LoopBack
+from ..selectors.engagements import facilitated_ids
 
-_DATE = forms.DateInput(attrs={"type": "date"})
 # Choices load only what their labels show: these selects are rebuilt on every list page.
 _NEIGHBORHOODS = Neighborhood.objects.only("pk", "name")
 _DEPARTMENTS = Department.objects.only("pk", "name")
@@ -24,10 +25,8 @@ _ACTIVE_USERS = User.objects.filter(is_active=True).only("pk", "username", "firs
 class EngagementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Engagement.Kind.choices)
-    date_from = django_filters.DateFilter(
-        label=_("From"), field_name="starts_at", lookup_expr="date__gte", widget=_DATE
-    )
-    date_to = django_filters.DateFilter(label=_("To"), field_name="starts_at", lookup_expr="date__lte", widget=_DATE)
+    date_from = FromDayFilter(label=_("From"), field_name="starts_at")
+    date_to = ToDayFilter(label=_("To"), field_name="starts_at")
     neighborhood = django_filters.ModelChoiceFilter(label=_("Neighborhood"), queryset=_NEIGHBORHOODS)
     language = django_filters.ModelChoiceFilter(
         label=_("Language"), queryset=Language.objects.all(), method="with_language"
@@ -54,17 +53,20 @@ class EngagementFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(summary__icontains=value))
 
-    def _within(self, queryset, condition):
-        return queryset.filter(pk__in=Engagement.objects.filter(condition).values("pk"))
-
+    # Each filter reads the matching engagement ids from the link tables, through the
+    # index on the chosen language, department or facilitator (not a join of every engagement).
     def with_language(self, queryset, name, value):
-        return self._within(queryset, Q(languages=value) | Q(interpretation_languages=value))
+        spoken = Engagement.languages.through.objects.filter(language=value).values("engagement_id")
+        interpreted = Engagement.interpretation_languages.through.objects.filter(language=value)
+        return queryset.filter(pk__in=spoken.union(interpreted.values("engagement_id")))
 
     def with_department(self, queryset, name, value):
-        return self._within(queryset, Q(departments=value))
+        involved = Engagement.departments.through.objects.filter(department=value)
+        return queryset.filter(pk__in=involved.values("engagement_id"))
 
     def with_facilitator(self, queryset, name, value):
-        return self._within(queryset, Q(facilitator_users=value) | Q(facilitator_people__user=value))
+        as_user, as_person = facilitated_ids(value)
+        return queryset.filter(pk__in=as_user.union(as_person))
 
 
 class CommitmentFilter(django_filters.FilterSet):

@@ -28,12 +28,23 @@ def engagements_visible_to(user: User, *, include_drafts: bool = False) -> Query
         return Engagement.objects.none()
     visible = Q(status=Engagement.Status.LOGGED)
     if not user.has_perm("engagements.view_all_engagements"):
-        visible &= Q(created_by=user) | Q(facilitator_users=user) | Q(facilitator_people__user=user)
-        ids = Engagement.objects.filter(visible).values("pk")
-        visible = Q(pk__in=ids)
+        # The ids of the user's own engagements, each list found through an index from
+        # the user's side; one filter across the facilitator joins scanned all 30,000.
+        logged = Engagement.objects.filter(created_by=user).order_by().values("pk")
+        visible &= Q(pk__in=logged.union(*facilitated_ids(user)))
     if include_drafts:
         visible |= Q(status=Engagement.Status.DRAFT, created_by=user)
     return Engagement.objects.filter(visible)
+
+
+def facilitated_ids(user: User) -> tuple[QuerySet, QuerySet]:
+    """The ids of the engagements ``user`` facilitated, as a user and as a person: two
+    lists read from the link tables through their user and person indexes, for
+    ``Q(pk__in=first.union(second))``."""
+    return (
+        Engagement.facilitator_users.through.objects.filter(user=user).values("engagement_id"),
+        Engagement.facilitator_people.through.objects.filter(person__user=user).values("engagement_id"),
+    )
 
 
 def _names(model: type[Model], related_name: str) -> ArraySubquery:

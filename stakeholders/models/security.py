@@ -9,6 +9,7 @@ from __future__ import annotations
 import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +50,11 @@ class SecurityEvent(models.Model):
         ordering = ["-occurred_at", "-pk"]
         verbose_name = _("security event")
         verbose_name_plural = _("security log")
-        indexes = [models.Index(fields=["actor", "-occurred_at"], name="security_event_actor")]
+        indexes = [
+            models.Index(fields=["actor", "-occurred_at"], name="security_event_actor"),
+            # The log's username filter is case-insensitive (iexact: UPPER(...) = UPPER(...)).
+            models.Index(Upper("actor_username"), name="security_event_username"),
+        ]
         triggers = [
             pgtrigger.Protect(name="security_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
         ]
