@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
@@ -160,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     from stakeholders.models import User
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # a role's 403s are rows, not warnings
     rows = measure(User.objects.get(username=args.user), search=args.search, date=args.date, repeat=args.repeat)
     print(f"{'page':32} {'filter':30} {'status':>6} {'ms':>7} {'queries':>7} {'sql ms':>7} {'slowest':>7}")
     for row in rows:

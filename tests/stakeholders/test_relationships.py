@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
+from stakeholders.filters.relationships import RelationshipFilter
 from stakeholders.models import Relationship
 from stakeholders.selectors.relationships import relationships_visible_to
 from stakeholders.services import relationships as services
@@ -213,8 +214,13 @@ def test_relationship_list_query_count_is_fixed(client, staff_user, django_asser
     assert response.content.decode().count("/relationships/") >= rows
 
 
-def test_list_search_finds_either_person_or_the_organization(client, coordinator_user):
-    """The search finds a relationship by its person, its other person (a typo tolerated) or its organization."""
+@pytest.mark.parametrize("id_list_limit", [RelationshipFilter.ID_LIST_LIMIT, 0], ids=["id list", "subquery"])
+def test_list_search_finds_either_person_or_the_organization(client, coordinator_user, monkeypatch, id_list_limit):
+    """The search finds a relationship by its person, its other person (a typo tolerated) or its organization.
+
+    Matched people go to the list as an array of ids, or as a subquery when there are too many.
+    """
+    monkeypatch.setattr(RelationshipFilter, "ID_LIST_LIMIT", id_list_limit)
     RelationshipFactory(person=OfficialFactory(last_name="Kinsley"), other_person=OfficialFactory(last_name="Okafor"))
     RelationshipFactory(
         person=OfficialFactory(last_name="Advisor"),
