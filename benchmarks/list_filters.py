@@ -2,7 +2,7 @@
 
     DATABASE_URL=$LARGE_URL .venv/bin/python benchmarks/list_filters.py [--user admin] [--json PATH]
 
-The harness (benchmarks/harness.py) measures the thirteen main pages over HTTP; this
+The harness (benchmarks/harness.py) measures the main pages over HTTP, unfiltered; this
 script covers what it does not: all fourteen filtered lists, one filter at a time,
 as any user. It runs in-process through Django's test client (no gunicorn, no
 network), requests each URL ``--repeat`` times and keeps the fastest run, and

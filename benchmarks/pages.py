@@ -113,6 +113,16 @@ _USER_ROWS = (
 )
 _USER_ORDER = " GROUP BY u.id ORDER BY u.last_name, u.first_name, u.username LIMIT 50"
 
+# The rows of the relationship list and its search: both ends, the owner and the total.
+_RELATIONSHIP_ROWS = (
+    "SELECT r.id, r.kind, r.strength, r.end_date, p.first_name, p.last_name, q.first_name, q.last_name,"
+    " o.name, u.first_name, u.last_name, u.username, (SELECT count(*) FROM stakeholders_relationship) AS total"
+    " FROM stakeholders_relationship r JOIN stakeholders_person p ON p.id = r.person_id"
+    " LEFT JOIN stakeholders_person q ON q.id = r.other_person_id"
+    " LEFT JOIN stakeholders_organization o ON o.id = r.organization_id"
+    " LEFT JOIN stakeholders_user u ON u.id = r.owner_id"
+)
+
 PAGES: list[Page] = [
     Page(
         name="home",
@@ -415,6 +425,67 @@ PAGES: list[Page] = [
             " JOIN stakeholders_liaisonprofile l ON l.id = a.liaison_id"
             " JOIN stakeholders_person p ON p.id = l.person_id"
             " ORDER BY y.period_start DESC, y.id DESC LIMIT 50"
+        ),
+    ),
+    # --- Lists found slow by benchmarks/list_filters.py (joins that grew with the city) ---
+    Page(
+        name="relationship_list",
+        kind="list",
+        path="/relationships/",
+        role="staff",
+        # Both people (or the organization), kind, strength, owner and status, and the total.
+        floor=_RELATIONSHIP_ROWS + " ORDER BY r.strength DESC, r.id LIMIT 50",
+    ),
+    Page(
+        name="relationship_search",
+        kind="search",
+        path="/relationships/?q=okafor",
+        role="staff",
+        params={"pattern": "%okafor%"},
+        # Either person's search entry or the organization's name, by plain LIKE (no typo tolerance).
+        floor=(
+            "SELECT r.id, r.kind, r.strength, r.end_date, p.first_name, p.last_name, q.first_name, q.last_name,"
+            " o.name, u.first_name, u.last_name, u.username, count(*) OVER () AS total"
+            " FROM stakeholders_relationship r JOIN stakeholders_person p ON p.id = r.person_id"
+            " LEFT JOIN stakeholders_person q ON q.id = r.other_person_id"
+            " LEFT JOIN stakeholders_organization o ON o.id = r.organization_id"
+            " LEFT JOIN stakeholders_user u ON u.id = r.owner_id"
+            " WHERE r.person_id IN"
+            " (SELECT person_id FROM stakeholders_personsearchentry WHERE document LIKE %(pattern)s)"
+            " OR r.other_person_id IN"
+            " (SELECT person_id FROM stakeholders_personsearchentry WHERE document LIKE %(pattern)s)"
+            " OR r.organization_id IN (SELECT id FROM stakeholders_organization WHERE name ILIKE %(pattern)s)"
+            " ORDER BY r.strength DESC, r.id LIMIT 50"
+        ),
+    ),
+    Page(
+        name="department_list",
+        kind="list",
+        path="/departments/",
+        role="staff",
+        # Every department (the page is their tree) with its positions and vacancies.
+        floor=(
+            "SELECT d.id, d.name, d.abbreviation, d.parent_id,"
+            " (SELECT count(*) FROM stakeholders_position p WHERE p.department_id = d.id) AS positions,"
+            " (SELECT count(*) FROM stakeholders_position p WHERE p.department_id = d.id AND NOT EXISTS"
+            " (SELECT 1 FROM stakeholders_tenure t WHERE t.position_id = p.id AND t.actual_end_date IS NULL))"
+            " AS vacancies FROM stakeholders_department d ORDER BY d.name"
+        ),
+    ),
+    Page(
+        name="coalition_list",
+        kind="list",
+        path="/coalitions/",
+        role="staff",
+        # Every coalition with its coordinators, current members and allies.
+        floor=(
+            "SELECT c.id, c.name, c.status,"
+            " ARRAY(SELECT u.username FROM coalition_coalition_coordinators x JOIN stakeholders_user u"
+            " ON u.id = x.user_id WHERE x.coalition_id = c.id) AS coordinators,"
+            " (SELECT count(*) FROM coalition_membership m WHERE m.coalition_id = c.id AND m.left_on IS NULL)"
+            " AS members,"
+            " (SELECT count(*) FROM coalition_allystance a WHERE a.coalition_id = c.id) AS allies"
+            " FROM coalition_coalition c ORDER BY c.name"
         ),
     ),
     Page(
