@@ -16,28 +16,25 @@ people search's index: a search never reads a pending list of unmerged inserts.
 
 from django.db import migrations
 
-INDEXES = [
-    ("engagement_search_title_trgm", "title::text"),
-    ("engagement_search_location_trgm", "location::text"),
-    ("engagement_search_summary_trgm", "summary"),
-]
-
 CREATE = """
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
-        {statements}
+        CREATE INDEX IF NOT EXISTS engagement_search_title_trgm ON engagements_engagement
+            USING gin ((upper(title::text)) gin_trgm_ops) WITH (fastupdate = off);
+        CREATE INDEX IF NOT EXISTS engagement_search_location_trgm ON engagements_engagement
+            USING gin ((upper(location::text)) gin_trgm_ops) WITH (fastupdate = off);
+        CREATE INDEX IF NOT EXISTS engagement_search_summary_trgm ON engagements_engagement
+            USING gin ((upper(summary)) gin_trgm_ops) WITH (fastupdate = off);
     END IF;
 END
 $$;
-""".format(
-    statements="\n        ".join(
-        f"CREATE INDEX IF NOT EXISTS {name} ON engagements_engagement"
-        f" USING gin ((upper({column})) gin_trgm_ops) WITH (fastupdate = off);"
-        for name, column in INDEXES
-    )
-)
-DROP = "\n".join(f"DROP INDEX IF EXISTS {name};" for name, _ in INDEXES)
+"""
+DROP = """
+DROP INDEX IF EXISTS engagement_search_title_trgm;
+DROP INDEX IF EXISTS engagement_search_location_trgm;
+DROP INDEX IF EXISTS engagement_search_summary_trgm;
+"""
 
 
 class Migration(migrations.Migration):

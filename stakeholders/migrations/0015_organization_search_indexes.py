@@ -14,27 +14,22 @@ UPPER('name')``: a btree index on the same expression, on every server.
 from django.db import migrations, models
 from django.db.models.functions import Upper
 
-INDEXES = [
-    ("organization_search_name_trgm", "name::text"),
-    ("organization_search_email_trgm", "email::text"),
-]
-
 CREATE = """
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
-        {statements}
+        CREATE INDEX IF NOT EXISTS organization_search_name_trgm ON stakeholders_organization
+            USING gin ((upper(name::text)) gin_trgm_ops) WITH (fastupdate = off);
+        CREATE INDEX IF NOT EXISTS organization_search_email_trgm ON stakeholders_organization
+            USING gin ((upper(email::text)) gin_trgm_ops) WITH (fastupdate = off);
     END IF;
 END
 $$;
-""".format(
-    statements="\n        ".join(
-        f"CREATE INDEX IF NOT EXISTS {name} ON stakeholders_organization"
-        f" USING gin ((upper({column})) gin_trgm_ops) WITH (fastupdate = off);"
-        for name, column in INDEXES
-    )
-)
-DROP = "\n".join(f"DROP INDEX IF EXISTS {name};" for name, _ in INDEXES)
+"""
+DROP = """
+DROP INDEX IF EXISTS organization_search_name_trgm;
+DROP INDEX IF EXISTS organization_search_email_trgm;
+"""
 
 
 class Migration(migrations.Migration):
