@@ -8,7 +8,7 @@ A liaison reads only those they are part of: where their own Person record
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from ..models import Relationship, User
@@ -40,3 +40,26 @@ def relationship_for_user(actor: User, pk: int) -> Relationship:
 def relationships_of_person(actor: User, person_id: int) -> QuerySet[Relationship]:
     """The relationships of one person (either end) that ``actor`` may read."""
     return relationships_visible_to(actor).filter(Q(person_id=person_id) | Q(other_person_id=person_id))
+
+
+def relationship_rows(relationships: QuerySet[Relationship]) -> QuerySet[dict]:
+    """The columns a relationship list row shows, both ends and the owner included, in one query
+    (for a page's slice of :func:`relationships_visible_to`)."""
+    return relationships.values(
+        "pk",
+        "kind",
+        "strength",
+        "end_date",
+        "person_id",
+        "other_person_id",
+        person_first_name=F("person__first_name"),
+        person_preferred_name=F("person__preferred_name"),
+        person_last_name=F("person__last_name"),
+        other_person_first_name=F("other_person__first_name"),
+        other_person_preferred_name=F("other_person__preferred_name"),
+        other_person_last_name=F("other_person__last_name"),
+        organization_name=F("organization__name"),
+        owner_first_name=F("owner__first_name"),
+        owner_last_name=F("owner__last_name"),
+        owner_username=F("owner__username"),
+    )

@@ -14,8 +14,14 @@ from django.utils.translation import gettext as _
 from ..filters.relationships import RelationshipFilter
 from ..forms.relationships import RelationshipEndForm, RelationshipForm
 from ..models import Relationship
+from ..rows import choice_labels, person_name, pk_url, user_name
 from ..selectors.government import record_history
-from ..selectors.relationships import relationship_for_user, relationships_of_person, relationships_visible_to
+from ..selectors.relationships import (
+    relationship_for_user,
+    relationship_rows,
+    relationships_of_person,
+    relationships_visible_to,
+)
 from ..services import relationships as services
 from .government import apply_form_errors
 
@@ -27,10 +33,37 @@ def relationship_list(request):
     """Relationships the user may read (a liaison: their own), filtered by kind, owner and strength."""
     relationship_filter = RelationshipFilter(request.GET, queryset=relationships_visible_to(request.user))
     page = Paginator(relationship_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _rows(relationship_rows(page.object_list))
     template = "stakeholders/relationship_list.html"
     if request.htmx:
         template += "#results"
     return render(request, template, {"filter": relationship_filter, "page": page})
+
+
+def _rows(relationships) -> list[dict]:
+    """What each row shows, its names and links built from columns (see ``stakeholders.rows``)."""
+    detail_url, person_url = pk_url("stakeholders:relationship_detail"), pk_url("stakeholders:person_detail")
+    kind_labels = choice_labels(Relationship.Kind.choices)
+
+    def end(row, prefix):  # one person end of the row, or None
+        if row[f"{prefix}_id"] is None:
+            return None
+        name = person_name(row[f"{prefix}_first_name"], row[f"{prefix}_preferred_name"], row[f"{prefix}_last_name"])
+        return {"name": name, "url": person_url(row[f"{prefix}_id"])}
+
+    return [
+        {
+            "url": detail_url(row["pk"]),
+            "kind": kind_labels.get(row["kind"], row["kind"]),
+            "person": end(row, "person"),
+            "other": end(row, "other_person"),
+            "organization": row["organization_name"] or "",
+            "strength": row["strength"],
+            "owner": user_name(row["owner_first_name"], row["owner_last_name"], row["owner_username"]),
+            "end_date": row["end_date"],
+        }
+        for row in relationships
+    ]
 
 
 @login_required
