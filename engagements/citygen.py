@@ -32,6 +32,7 @@ from stakeholders.models import (
     Department,
     Election,
     FundingSource,
+    Language,
     LiaisonProfile,
     Organization,
     Person,
@@ -153,6 +154,24 @@ WORDS = [
     "budget",
 ]
 ORG_KINDS = ["Alliance", "Network", "Church", "Co-op", "Association"]
+# Preferred languages by share of residents (None: not recorded), roughly a mid-sized US
+# city's; the messenger panel (stakeholders/selectors/messengers.py) matches on them.
+PREFERRED_LANGUAGES = [
+    ("en", 50),
+    ("es", 18),
+    (None, 10),
+    ("vi", 4),
+    ("zh", 3),
+    ("so", 3),
+    ("ar", 2),
+    ("tl", 2),
+    ("hmn", 2),
+    ("ru", 2),
+    ("ht", 1),
+    ("ko", 1),
+    ("am", 1),
+    ("fr", 1),
+]
 DEMO_USERNAMES = ("admin", "staff", "coordinator", "admin2")
 
 
@@ -193,6 +212,52 @@ def copy_instances(model: type[models.Model], objs: list[models.Model]) -> list[
                 obj.pk = pk
                 obj._state.adding = False
     return objs
+
+
+class _Languages:
+    """Preferred, spoken and served languages for generated people and liaisons.
+
+    Draws from its own generator (seeded from the city's seed), so that adding languages
+    changed no other choice of the generator: a seed gives the same people, relationships
+    and engagements as before. Codes missing from the Language table are left out.
+    """
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(f"languages-{seed}")
+        wanted = [code for code, _weight in PREFERRED_LANGUAGES if code]
+        known = set(Language.objects.filter(code__in=wanted).values_list("pk", flat=True))
+        choices = [(code, weight) for code, weight in PREFERRED_LANGUAGES if code is None or code in known]
+        self.codes = [code for code, _weight in choices]
+        self.weights = [weight for _code, weight in choices]
+        self.others = [code for code in self.codes if code not in (None, "en")]
+        self.english = "en" if "en" in known else None
+
+    def preferred(self) -> str | None:
+        """A preferred language code, None (not recorded) for one person in ten."""
+        return self.rng.choices(self.codes, self.weights)[0]
+
+    def spoken_links(self, people: list[Person]) -> list:
+        """Person–language rows: each person speaks their preferred language, most who prefer
+        another also speak English, and some one more language."""
+        through = Person.languages.through
+        links = []
+        for person in people:
+            spoken = {person.preferred_language_id} - {None}
+            if self.english and person.preferred_language_id != self.english and self.rng.random() < 0.6:
+                spoken.add(self.english)
+            if self.others and self.rng.random() < 0.15:
+                spoken.add(self.rng.choice(self.others))
+            links.extend(through(person_id=person.pk, language_id=code) for code in sorted(spoken))
+        return links
+
+    def served_links(self, liaisons: list[LiaisonProfile]) -> list:
+        """Liaison–language rows: one or two languages other than English per liaison."""
+        through = LiaisonProfile.languages.through
+        links = []
+        for liaison in liaisons:
+            served = self.rng.sample(self.others, k=min(len(self.others), self.rng.randint(1, 2)))
+            links.extend(through(liaisonprofile_id=liaison.pk, language_id=code) for code in sorted(served))
+        return links
 
 
 def _set_trigger_context(prefix: str) -> None:
@@ -296,6 +361,9 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
             for i in range(n["organizations"])
         ],
     )
+    # Languages draw from their own generator, so the rest of the city is what it was before
+    # people had languages (the same seed gives the same people, relationships and so on).
+    languages = _Languages(seed)
     people = copy_instances(
         Person,
         [
@@ -306,10 +374,12 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
                 phone=f"555-{i % 10000:04d}",
                 last_contact_on=days_ago(0, 900) if rng.random() < 0.7 else None,
                 created_by=pick_user(),
+                preferred_language_id=languages.preferred(),
             )
             for i in range(n["people"])
         ],
     )
+    spoken = copy_instances(Person.languages.through, languages.spoken_links(people))
     affiliations = copy_instances(
         Affiliation,
         [
@@ -322,7 +392,10 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
             for person in rng.sample(people, k=min(n["affiliations"], len(people)))
         ],
     )
-    log(f"  {len(users)} users, {len(orgs)} organizations, {len(people)} people, {len(affiliations)} affiliations")
+    log(
+        f"  {len(users)} users, {len(orgs)} organizations, {len(people)} people ({len(spoken)} languages spoken),"
+        f" {len(affiliations)} affiliations"
+    )
 
     departments = copy_instances(
         Department,
@@ -518,14 +591,39 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
     signer, approver = admins[0], admins[-1]
     liaison_people = copy_instances(
         Person,
-        [Person(first_name=rng.choice(FIRST), last_name=f"Liaison {prefix}-{i}") for i in range(n["liaisons"])],
+        [
+            Person(
+                first_name=rng.choice(FIRST),
+                last_name=f"Liaison {prefix}-{i}",
+                preferred_language_id=languages.preferred(),
+            )
+            for i in range(n["liaisons"])
+        ],
     )
+    copy_instances(Person.languages.through, languages.spoken_links(liaison_people))
     payee_offset = 100_000 + LiaisonProfile.objects.count()
     liaisons = copy_instances(
         LiaisonProfile,
         [
             LiaisonProfile(person=p, active_from=days_ago(400, 800), payee_reference=f"VND-{payee_offset + i}")
             for i, p in enumerate(liaison_people)
+        ],
+    )
+    # Each liaison serves one or two languages and belongs to two organizations, so that
+    # liaisons are within reach of other people (the messenger panel finds them that way).
+    # Drawn from the languages' generator too, so the payments and follow-ups stay as they were.
+    copy_instances(LiaisonProfile.languages.through, languages.served_links(liaisons))
+    liaison_affiliations = copy_instances(
+        Affiliation,
+        [
+            Affiliation(
+                person=person,
+                organization=organization,
+                role_title="Community liaison",
+                start_date=today - datetime.timedelta(days=languages.rng.randint(200, 2000)),
+            )
+            for person in liaison_people
+            for organization in languages.rng.sample(orgs, k=min(2, len(orgs)))
         ],
     )
     funding = copy_instances(
@@ -591,7 +689,10 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
             payment.void_reason, payment.voided_by, payment.voided_at = "Entered twice", signer, now
         payments.append(payment)
     copy_instances(StipendPayment, payments)
-    log(f"  {len(liaisons)} liaisons, {len(agreements)} agreements, {len(payments)} payments")
+    log(
+        f"  {len(liaisons)} liaisons ({len(liaison_affiliations)} affiliations), {len(agreements)} agreements,"
+        f" {len(payments)} payments"
+    )
 
     # Follow-ups: manual ones about people (each person at most once per user).
     person_type = ContentType.objects.get_for_model(Person)

@@ -15,3 +15,4 @@ class StakeholdersConfig(AppConfig):
             "person", Panel(_("Positions held"), "stakeholders:person_positions_panel", "stakeholders.view_tenure")
         )
         register("person", Panel(_("Relationships"), "stakeholders:person_relationships_panel"))
+        register("person", Panel(_("Who could reach them"), "stakeholders:person_messengers_panel"))

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .models import Department, FundingSource, LiaisonProfile, Neighborhood, Person, User
+from .models import Department, FundingSource, Language, LiaisonProfile, Neighborhood, Person, User
 from .services import stipends as services
 
 LIAISONS = [
@@ -29,6 +29,19 @@ LIAISONS = [
     ("VND-100007", "Dana", "Whitehorse", "Native youth in Riverside", "80.00", "session"),
     ("VND-100008", "Olga", "Petrenko", "Ukrainian newcomers", "55.00", "session"),
 ]
+
+
+# The languages each demo liaison works in (ISO 639 codes of the Language table).
+LIAISON_LANGUAGES = {
+    "VND-100001": ["es", "en"],
+    "VND-100002": ["so", "en"],
+    "VND-100003": ["hmn", "en"],
+    "VND-100004": ["en"],
+    "VND-100005": ["es", "mam"],
+    "VND-100006": ["vi", "en"],
+    "VND-100007": ["nv", "en"],
+    "VND-100008": ["uk", "ru"],
+}
 
 
 def _month_start(day: datetime.date, months_back: int) -> datetime.date:
@@ -81,6 +94,7 @@ def seed(*, random_seed: int = 7) -> int:
             neighborhoods=neighborhoods[index % len(neighborhoods) : index % len(neighborhoods) + 1]
             if neighborhoods
             else [],
+            languages=Language.objects.filter(code__in=LIAISON_LANGUAGES.get(reference, [])),
         )
         added += 1
         source = language_source if index % 3 == 2 else main_source

@@ -68,6 +68,7 @@ urlpatterns = [
     ),
 ]
 
+    path("people/<int:pk>/messengers/", relationship_views.person_messengers_panel, name="person_messengers_panel"),
 # Liaison stipends (admins; a liaison sees only their own statement and agreements).
 urlpatterns += [
     path("stipends/", stipend_views.funding_source_list, name="funding_source_list"),

@@ -1,4 +1,5 @@
-"""Pages for relationships: who is connected to whom, and who owns the connection."""
+"""Pages for relationships: who is connected to whom, who owns the connection, and who could
+reach a person through them (the messenger panel)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ..forms.relationships import RelationshipEndForm, RelationshipForm
 from ..models import Relationship
 from ..rows import choice_labels, person_name, pk_url, user_name
 from ..selectors.government import record_history
+from ..selectors.messengers import messengers_for
 from ..selectors.relationships import (
     relationship_for_user,
     relationship_rows,
@@ -161,3 +163,20 @@ def person_relationships_panel(request, pk):
     return render(
         request, "stakeholders/relationship_panel.html", {"relationships": relationships, "person_id": int(pk)}
     )
+
+
+@login_required
+def person_messengers_panel(request, pk):
+    """Fragment for the person page and the ally record: who could reach this person in their
+    preferred language (``stakeholders.selectors.messengers``); 404 when the user may not see them."""
+    reach = messengers_for(request.user, pk)
+    person_url = pk_url("stakeholders:person_detail")
+    rows = [
+        {
+            "messenger": messenger,
+            "url": person_url(messenger.person.id),
+            "via_url": person_url(messenger.via.id) if messenger.via else None,
+        }
+        for messenger in reach.messengers
+    ]
+    return render(request, "stakeholders/messenger_panel.html", {"reach": reach, "rows": rows})

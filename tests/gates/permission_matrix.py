@@ -85,6 +85,8 @@ MATRIX: dict[str, tuple[str, str]] = {
     # they facilitated or logged (the world's engagement is neither: 404). Anyone who
     # may log edits their own; coordinators and admins edit all and publish.
     "engagements:list": ("302 200 200 200 200", "302 200 200 200 200"),
+    # Who could reach a person: like the person page, 404 for a liaison who does not work with them.
+    "stakeholders:person_messengers_panel": ("302 200 200 200 404", "302 200 200 200 404"),
     "engagements:log": ("302 200 200 200 200", "302 200 200 200 200"),
     "engagements:quick_log_row": ("302 200 200 200 200", "302 405 405 405 405"),
     "engagements:attendee_search": ("302 200 200 200 200", "302 405 405 405 405"),

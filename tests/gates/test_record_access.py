@@ -59,6 +59,8 @@ OUTSIDERS: dict[str, tuple[tuple[str, ...], str]] = {
     "stakeholders:relationship_edit": (("anonymous", "staff", "liaison"), PERSON),
     # Lists only the relationships the viewer may read: a liaison gets it without these.
     "stakeholders:person_relationships_panel": (("anonymous",), PERSON),
+    # Who could reach a person: a 404 for a liaison who does not work with them.
+    "stakeholders:person_messengers_panel": (("anonymous", "liaison"), PERSON),
     # --- Stipends: admins, and a liaison for their own ----------------------------------------
     "stakeholders:funding_source_detail": (STIPEND_ADMIN_OUTSIDERS, "Saltmarsh"),
     "stakeholders:funding_source_edit": (STIPEND_ADMIN_OUTSIDERS, "Saltmarsh"),
