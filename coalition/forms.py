@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.forms.base import BoundedInputMixin
+from stakeholders.forms.widgets import DateInput
 from stakeholders.models import Department, Organization, Person, User
 
 from .models import (
@@ -27,10 +28,6 @@ class _HelperMixin:
     def _add_helper(self):
         self.helper = FormHelper()
         self.helper.form_tag = False  # templates/includes/form.html draws the form and its button
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def staff_users():

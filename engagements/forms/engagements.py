@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coalition.models import Coalition
 from stakeholders.forms.base import BoundedInputMixin
+from stakeholders.forms.widgets import DateInput, TimeInput
 from stakeholders.models import Department, Language, Neighborhood, Organization, Person, User
 
 from ..models import BreakdownOption, Engagement, LoopBack, Theme
@@ -32,9 +33,9 @@ class QuickLogForm(BoundedInputMixin, forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Engagement.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=_("Start"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label=_("End"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    start_time = forms.TimeField(label=_("Start"), required=False, widget=TimeInput())
+    end_time = forms.TimeField(label=_("End"), required=False, widget=TimeInput())
     neighborhood = forms.ModelChoiceField(label=_("Neighborhood"), queryset=Neighborhood.objects.all(), required=False)
     location = forms.CharField(label=_("Location"), max_length=250, required=False)
     languages = forms.ModelMultipleChoiceField(
@@ -230,7 +231,7 @@ class CommitmentForm(_RowForm):
     description = forms.CharField(label=_("What we will do"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, empty_value=None, required=False)
     department = forms.TypedChoiceField(label=_("Department"), coerce=int, empty_value=None, required=False)
-    due_on = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput())
     answers = forms.CharField(
         label=_("Answers input items"),
         required=False,
@@ -323,7 +324,7 @@ class CommitmentStatusForm(BoundedInputMixin, forms.Form):
 
 
 class LoopBackForm(BoundedInputMixin, forms.Form):
-    date = forms.DateField(label=_("When"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("When"), widget=DateInput())
     method = forms.ChoiceField(label=_("How"), choices=LoopBack.Method.choices)
     languages = forms.ModelMultipleChoiceField(
         label=_("In which languages"),
@@ -346,7 +347,7 @@ class CommitmentCreateForm(BoundedInputMixin, forms.Form):
     description = forms.CharField(label=_("What we will do"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.filter(is_active=True), required=False)
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all(), required=False)
-    due_on = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput())
     input_items = forms.ModelMultipleChoiceField(
         label=_("Input it answers"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )

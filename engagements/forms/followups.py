@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.forms.base import BoundedInputMixin
+from stakeholders.forms.widgets import DateInput, TimeInput
 from stakeholders.models import User
 
 from ..models import ReminderSettings
@@ -12,7 +13,7 @@ class FollowUpForm(BoundedInputMixin, forms.Form):
     """A follow-up written by hand; the subject comes from the page it was started on."""
 
     title = forms.CharField(label=_("What to do"), max_length=300)
-    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due"), widget=DateInput())
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -66,7 +67,7 @@ class ReminderSettingsForm(BoundedInputMixin, forms.ModelForm):
             "turnover_lookback_days",
             "scan_time",
         ]
-        widgets = {"scan_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        widgets = {"scan_time": TimeInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django import forms
 from django.utils import timezone
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+from ..forms.widgets import DateInput
+
+DATE_INPUT = DateInput()
 
 
 def start_of_day(day: datetime.date) -> datetime.datetime:

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.forms import ModelChoiceField, Select
 from django.utils.translation import gettext_lazy as _
 
-from ..forms.stipends import DateInput
+from ..forms.widgets import DateInput
 from ..models import FundingSource, LiaisonProfile, StipendAgreement, StipendPayment
 from ..selectors.people import person_display_name
 

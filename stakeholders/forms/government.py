@@ -10,15 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Department, Election, Person, Position, Tenure
 from .base import BoundedInputMixin
+from .widgets import DateInput
 
 PEOPLE_CHOICES_LIMIT = 200
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def people_for_select(search: str = "", selected: list | tuple = ()) -> forms.models.QuerySet:

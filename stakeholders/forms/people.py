@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Language, Neighborhood, Organization, Person, PersonDemographics
 from .base import BoundedInputMixin
+from .widgets import DateInput
 
 
 def _helper() -> FormHelper:
@@ -191,8 +192,8 @@ class OrganizationForm(BoundedInputMixin, forms.Form):
 class AffiliationForm(BoundedInputMixin, forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
     role_title = forms.CharField(label=_("Role or title"), max_length=150, required=False)
-    start_date = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("Start"), required=False, widget=DateInput())
+    end_date = forms.DateField(label=_("End"), required=False, widget=DateInput())
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -242,7 +243,7 @@ class OrganizationMemberForm(BoundedInputMixin, forms.Form):
         help_text=_("Search above, or add someone new below if they are not listed."),
     )
     role_title = forms.CharField(label=_("Role or title"), max_length=150, required=False)
-    start_date = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("Start"), required=False, widget=DateInput())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Organization, Relationship, User
 from .base import BoundedInputMixin
-from .government import DateInput, FormHelperMixin, PersonChoiceField, people_for_select
+from .government import FormHelperMixin, PersonChoiceField, people_for_select
+from .widgets import DateInput
 
 
 class RelationshipForm(BoundedInputMixin, FormHelperMixin, forms.Form):

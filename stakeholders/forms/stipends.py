@@ -6,13 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import FundingSource, LiaisonProfile, Person, StipendAgreement
 from .base import BoundedInputMixin
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from .widgets import DateInput
 
 
 def _helper() -> FormHelper:
