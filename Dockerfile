@@ -10,8 +10,9 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-# collectstatic needs settings but no real secrets or services.
-RUN SECRET_KEY=build-only-collectstatic DATABASE_URL=postgres://build@localhost/build \
+# Translation catalogs (.po → .mo), then static files; collectstatic needs settings but no real secrets or services.
+RUN python -m coalition.catalogs \
+ && SECRET_KEY=build-only-collectstatic DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
  && useradd --create-home --uid 10001 coalition \

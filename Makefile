@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint check-python clean-data
+.PHONY: run test lint check-python clean-data catalogs messages
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Coalition needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Set PYTHON=python3.11 (or newer).")'
@@ -25,11 +25,24 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed catalogs
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runstack --port $(PORT)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev catalogs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Compile the translation catalogs (locale/*/LC_MESSAGES/*.po → .mo) with Babel: no gettext needed.
+catalogs: $(VENV)/.installed
+	@$(BIN)/python -m coalition.catalogs
+
+# After adding or changing text meant for people: update locale/es/LC_MESSAGES/django.po
+# (needs GNU gettext: `apt-get install gettext`), then translate what is new (locale/GLOSSARY.md).
+messages: $(VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:-postgres://unused@localhost/unused} $(BIN)/python manage.py makemessages \
+	  --locale es --add-location file --no-obsolete \
+	  --ignore '.venv/*' --ignore 'static/vendor/*' --ignore 'tests/*' --ignore 'benchmarks/*' \
+	  --ignore '.data/*' --ignore 'staticfiles/*'
+	@$(BIN)/python -m coalition.catalogs
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

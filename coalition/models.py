@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stakeholders.models import Department, Organization, Person, TimeStampedModel
 
@@ -20,10 +21,11 @@ class Coalition(TimeStampedModel):
     """Partner organizations working with the city on a shared goal."""
 
     class Status(models.TextChoices):
-        FORMING = "forming", _("Forming")
-        ACTIVE = "active", _("Active")
-        PAUSED = "paused", _("Paused")
-        CLOSED = "closed", _("Closed")
+        # A coalition ("coalición") is feminine in Spanish; the context lets its statuses agree.
+        FORMING = "forming", pgettext_lazy("coalition status", "Forming")
+        ACTIVE = "active", pgettext_lazy("coalition status", "Active")
+        PAUSED = "paused", pgettext_lazy("coalition status", "Paused")
+        CLOSED = "closed", pgettext_lazy("coalition status", "Closed")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     mission_what = models.TextField(_("what it aims to achieve"), blank=True)

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "coalition.middleware.RejectNullCharactersMiddleware",  # NUL in any GET/POST value: 400, not a 500
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "stakeholders.security_log.SecurityLogRequestMiddleware",
+    "stakeholders.middleware.UserLanguageMiddleware",  # the user's own language beats cookie and browser
     "django.contrib.messages.middleware.MessageMiddleware",
     "stakeholders.middleware.SessionAbsoluteTimeoutMiddleware",
     "stakeholders.middleware.SessionIdleRefreshMiddleware",
@@ -192,9 +193,15 @@ AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_USERNAME_CALLABLE = "stakeholders.lockout.lockout_username"
 
 # --- Internationalisation -----------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Spanish dates with the number separators Spanish speakers in the United States use
+# (CLDR es-US): 1,234.56, never 1.234,56 beside the same amount in English.
+FORMAT_MODULE_PATH = ["coalition.formats"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+CURRENCY = env("CURRENCY", default="USD")  # ISO 4217; amounts are shown in it with the reader's conventions
 TIME_ZONE = env("TIME_ZONE", default="America/Chicago")
 USE_I18N = True
 USE_TZ = True
@@ -294,6 +301,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

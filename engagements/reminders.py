@@ -27,12 +27,15 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import islice
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext as _
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from coalition.models import Agreement, AllyStance, Coalition, Stance
 from stakeholders.models import Relationship, Tenure, User
@@ -49,6 +52,47 @@ SUPPORTIVE_STANCES = (Stance.CHAMPION, Stance.ALLY)
 
 Rule = Callable[..., Iterable[FollowUp]]
 RecipientSource = Callable[[QuerySet, datetime.date], QuerySet]
+
+
+# --- titles in each recipient's language ----------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per rule row
+class Title:
+    """A follow-up title not yet written out: the English message (marked for translation
+    with ``gettext_noop``) and its values. :func:`insert_followups` writes it in each
+    recipient's language, so one rule row gives a Spanish title to a Spanish-speaking user
+    and an English one to the colleague beside them."""
+
+    message: str
+    values: dict = field(default_factory=dict)
+
+    def write(self) -> str:
+        """The title in the active language (values such as stance labels translate too)."""
+        return (gettext(self.message) % {key: str(value) for key, value in self.values.items()})[:300]
+
+
+class RecipientLanguages:
+    """Each user's language for what is written to them: their own choice, else the site's.
+
+    Read once, with one query, and only when a title has to be written."""
+
+    def __init__(self) -> None:
+        self._chosen: dict[int, str] | None = None
+        self._written: dict[tuple[Title, str], str] = {}
+
+    def of(self, user_id: int) -> str:
+        if self._chosen is None:
+            self._chosen = dict(User.objects.exclude(language="").values_list("id", "language"))
+        return self._chosen.get(user_id) or settings.LANGUAGE_CODE
+
+    def write(self, title: Title, user_id: int) -> str:
+        language = self.of(user_id)
+        key = (title, language)
+        if key not in self._written:
+            with translation.override(language):
+                self._written[key] = title.write()
+        return self._written[key]
 
 
 # --- who hears about an office holder -------------------------------------------------
@@ -148,11 +192,10 @@ def election_approaching(*, today: datetime.date, config: ReminderSettings) -> I
         days_left = (election_day - today).days
         index = next(i for i, lead in enumerate(leads) if days_left <= lead)
         due_on = election_day - datetime.timedelta(days=leads[index - 1]) if index else election_day
-        title = _("Plan outreach: %(position)s (held by %(person)s) is on the ballot on %(date)s.") % {
-            "position": row["position__title"],
-            "person": _person_name(row),
-            "date": election_day.isoformat(),
-        }
+        title = Title(
+            gettext_noop("Plan outreach: %(position)s (held by %(person)s) is on the ballot on %(date)s."),
+            {"position": row["position__title"], "person": _person_name(row), "date": election_day.isoformat()},
+        )
         for user_id in users:
             yield FollowUp(
                 user_id=user_id,
@@ -160,7 +203,7 @@ def election_approaching(*, today: datetime.date, config: ReminderSettings) -> I
                 content_type=tenure_type,
                 object_id=row["id"],
                 cycle=f"{leads[index]}d:{election_day.isoformat()}",
-                title=title[:300],
+                title=title,
                 due_on=max(due_on, today),
             )
 
@@ -182,11 +225,14 @@ def term_ending(*, today: datetime.date, config: ReminderSettings) -> Iterator[F
     recipients = holder_recipients(ending.values("person_id"), today)
     tenure_type = ContentType.objects.get_for_model(Tenure)
     for row in rows:
-        title = _("%(person)s's term as %(position)s ends on %(date)s: plan for the transition.") % {
-            "person": _person_name(row),
-            "position": row["position__title"],
-            "date": row["planned_end_date"].isoformat(),
-        }
+        title = Title(
+            gettext_noop("%(person)s's term as %(position)s ends on %(date)s: plan for the transition."),
+            {
+                "person": _person_name(row),
+                "position": row["position__title"],
+                "date": row["planned_end_date"].isoformat(),
+            },
+        )
         for user_id in recipients.get(row["person_id"], ()):
             yield FollowUp(
                 user_id=user_id,
@@ -194,7 +240,7 @@ def term_ending(*, today: datetime.date, config: ReminderSettings) -> Iterator[F
                 content_type=tenure_type,
                 object_id=row["id"],
                 cycle=f"term-end:{row['planned_end_date'].isoformat()}",
-                title=title[:300],
+                title=title,
                 due_on=row["planned_end_date"],
             )
 
@@ -235,16 +281,21 @@ def turnover(
     for row in rows:
         successor = successors.get(row["position_id"])
         if successor is not None and successor["id"] != row["id"] and successor["person_id"] != row["person_id"]:
-            title = _("Introduce the coalition to %(successor)s, now in %(position)s after %(person)s.") % {
-                "successor": _person_name(successor),
-                "position": row["position__title"],
-                "person": _person_name(row),
-            }
+            title = Title(
+                gettext_noop("Introduce the coalition to %(successor)s, now in %(position)s after %(person)s."),
+                {
+                    "successor": _person_name(successor),
+                    "position": row["position__title"],
+                    "person": _person_name(row),
+                },
+            )
         else:
-            title = _("%(person)s left %(position)s: introduce the coalition to the successor or acting holder.") % {
-                "person": _person_name(row),
-                "position": row["position__title"],
-            }
+            title = Title(
+                gettext_noop(
+                    "%(person)s left %(position)s: introduce the coalition to the successor or acting holder."
+                ),
+                {"person": _person_name(row), "position": row["position__title"]},
+            )
         ended = row["actual_end_date"] or today
         for user_id in recipients.get(row["person_id"], ()):
             yield FollowUp(
@@ -253,7 +304,7 @@ def turnover(
                 content_type=tenure_type,
                 object_id=row["id"],
                 cycle=f"tenure:{row['id']}",
-                title=title[:300],
+                title=title,
                 due_on=max(ended + datetime.timedelta(days=TURNOVER_DUE_DAYS), today),
             )
 
@@ -289,7 +340,10 @@ def staff_turnover(
     user_type = ContentType.objects.get_for_model(User)
     for row in rows:
         name = f"{row['first_name']} {row['last_name']}".strip() or row["username"]
-        title = _("%(name)s has left: hand over their follow-ups and relationships to a successor.") % {"name": name}
+        title = Title(
+            gettext_noop("%(name)s has left: hand over their follow-ups and relationships to a successor."),
+            {"name": name},
+        )
         for admin_id in admins:
             if admin_id == row["id"]:
                 continue
@@ -299,7 +353,7 @@ def staff_turnover(
                 content_type=user_type,
                 object_id=row["id"],
                 cycle=f"handover:{row['handovers']}",
-                title=title[:300],
+                title=title,
                 due_on=today + datetime.timedelta(days=STAFF_TURNOVER_DUE_DAYS),
             )
 
@@ -327,21 +381,24 @@ def commitments_due(*, today: datetime.date, config: ReminderSettings) -> Iterat
     commitment_type = ContentType.objects.get_for_model(Commitment)
     for row in rows:
         if row["due_on"] < today:
-            template = _("Overdue since %(date)s: %(commitment)s (promised at %(engagement)s).")
+            message = gettext_noop("Overdue since %(date)s: %(commitment)s (promised at %(engagement)s).")
         else:
-            template = _("Due on %(date)s: %(commitment)s (promised at %(engagement)s).")
-        title = template % {
-            "date": row["due_on"].isoformat(),
-            "commitment": row["description"][:120],
-            "engagement": row["engagement__title"],
-        }
+            message = gettext_noop("Due on %(date)s: %(commitment)s (promised at %(engagement)s).")
+        title = Title(
+            message,
+            {
+                "date": row["due_on"].isoformat(),
+                "commitment": row["description"][:120],
+                "engagement": row["engagement__title"],
+            },
+        )
         yield FollowUp(
             user_id=row["owner_id"],
             reason=FollowUp.Reason.COMMITMENT_DUE,
             content_type=commitment_type,
             object_id=row["id"],
             cycle=f"due:{row['due_on'].isoformat()}",
-            title=title[:300],
+            title=title,
             due_on=row["due_on"],
         )
 
@@ -366,11 +423,10 @@ def agreements_expiring(*, today: datetime.date, config: ReminderSettings) -> It
         coordinators[coalition_id].append(user_id)
     agreement_type = ContentType.objects.get_for_model(Agreement)
     for row in rows:
-        title = _("%(agreement)s of %(coalition)s expires on %(date)s: renew it or plan its end.") % {
-            "agreement": row["title"],
-            "coalition": row["coalition__name"],
-            "date": row["expires_on"].isoformat(),
-        }
+        title = Title(
+            gettext_noop("%(agreement)s of %(coalition)s expires on %(date)s: renew it or plan its end."),
+            {"agreement": row["title"], "coalition": row["coalition__name"], "date": row["expires_on"].isoformat()},
+        )
         for user_id in coordinators.get(row["coalition_id"], ()):
             yield FollowUp(
                 user_id=user_id,
@@ -378,7 +434,7 @@ def agreements_expiring(*, today: datetime.date, config: ReminderSettings) -> It
                 content_type=agreement_type,
                 object_id=row["id"],
                 cycle=f"expires:{row['expires_on'].isoformat()}",
-                title=title[:300],
+                title=title,
                 due_on=row["expires_on"],
             )
 
@@ -407,19 +463,22 @@ def allies_no_contact(*, today: datetime.date, config: ReminderSettings) -> Iter
         last = row["person__last_contact_on"]
         values = {"person": _person_name(row), "stance": labels[row["stance"]], "coalition": row["coalition__name"]}
         if last is None:
-            title = _("Get in touch with %(person)s (%(stance)s, %(coalition)s): no contact on record.") % values
+            title = Title(
+                gettext_noop("Get in touch with %(person)s (%(stance)s, %(coalition)s): no contact on record."),
+                values,
+            )
         else:
-            title = _("Get in touch with %(person)s (%(stance)s, %(coalition)s): last contact on %(date)s.") % {
-                **values,
-                "date": last.isoformat(),
-            }
+            title = Title(
+                gettext_noop("Get in touch with %(person)s (%(stance)s, %(coalition)s): last contact on %(date)s."),
+                {**values, "date": last.isoformat()},
+            )
         yield FollowUp(
             user_id=row["owner_id"],
             reason=FollowUp.Reason.NO_CONTACT,
             content_type=stance_type,
             object_id=row["id"],
             cycle=f"last-contact:{last.isoformat() if last else 'never'}",
-            title=title[:300],
+            title=title,
             due_on=today + datetime.timedelta(days=NO_CONTACT_DUE_DAYS),
         )
 
@@ -436,11 +495,20 @@ RULES: list[Rule] = [
 ]
 
 
-def insert_followups(followups: Iterable[FollowUp], *, batch_size: int = BATCH_SIZE) -> int:
-    """Insert in batches, skipping rows whose unique key exists. Returns how many rows were offered."""
+def insert_followups(
+    followups: Iterable[FollowUp], *, batch_size: int = BATCH_SIZE, languages: RecipientLanguages | None = None
+) -> int:
+    """Insert in batches, skipping rows whose unique key exists. Returns how many rows were offered.
+
+    A row whose title is a :class:`Title` gets it written in its user's language
+    (``languages``, shared by the rules of one scan so that it is read once)."""
+    languages = languages or RecipientLanguages()
     offered = 0
     iterator = iter(followups)
     while batch := list(islice(iterator, batch_size)):
+        for followup in batch:
+            if isinstance(followup.title, Title):
+                followup.title = languages.write(followup.title, followup.user_id)
         FollowUp.objects.bulk_create(batch, ignore_conflicts=True)
         offered += len(batch)
     return offered

@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/engagement.ics", calendar_views.engagement_ics, name="ics"),
     path("<int:pk>/publish/", engagement_views.engagement_publish, name="publish"),
     path("<int:pk>/unpublish/", engagement_views.engagement_unpublish, name="unpublish"),
+    path("<int:pk>/public-summary/", engagement_views.engagement_public_summary, name="public_summary"),
     path("you-said-we-did/<str:token>/", engagement_views.public_page, name="public"),
     path("<int:pk>/commitments/add/", commitment_views.commitment_create, name="commitment_create"),
     path("commitments/", commitment_views.commitment_list, name="commitments"),

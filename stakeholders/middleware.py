@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 LOGIN_AT_SESSION_KEY = "_login_at"
@@ -49,4 +49,24 @@ class SessionIdleRefreshMiddleware:
             refreshed_at = request.session.get(REFRESHED_AT_SESSION_KEY, 0)
             if now - refreshed_at >= settings.SESSION_REFRESH_SECONDS:
                 request.session[REFRESHED_AT_SESSION_KEY] = now  # marks the session modified: saved on the way out
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Speak the signed-in user's own language when they have chosen one.
+
+    Django's ``LocaleMiddleware`` (earlier in the chain, before the user is known)
+    picks a language from the language cookie or the browser's Accept-Language;
+    a user's profile setting overrides both. ``LocaleMiddleware`` then labels the
+    response with whatever is active on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.language and user.language != request.LANGUAGE_CODE:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("users/", account_views.user_list, name="user_list"),
     path("users/create/", account_views.user_create, name="user_create"),
     path("users/<int:pk>/edit/", account_views.user_edit, name="user_edit"),
+    path("accounts/profile/", account_views.profile, name="profile"),
+    path("language/", account_views.language_set, name="language_set"),
     path("security-log/", security_views.security_log, name="security_log"),
     path("people/", people_views.person_list, name="person_list"),
     path("people/export.csv", people_views.person_export, name="person_export"),
@@ -66,9 +68,9 @@ urlpatterns = [
         relationship_views.person_relationships_panel,
         name="person_relationships_panel",
     ),
+    path("people/<int:pk>/messengers/", relationship_views.person_messengers_panel, name="person_messengers_panel"),
 ]
 
-    path("people/<int:pk>/messengers/", relationship_views.person_messengers_panel, name="person_messengers_panel"),
 # Liaison stipends (admins; a liaison sees only their own statement and agreements).
 urlpatterns += [
     path("stipends/", stipend_views.funding_source_list, name="funding_source_list"),

@@ -341,6 +341,23 @@ class LoopBackForm(BoundedInputMixin, forms.Form):
         self.helper.form_tag = False
 
 
+class PublicSummaryForm(BoundedInputMixin, forms.Form):
+    """The Spanish version of an engagement's summary, for its public page."""
+
+    summary_es = forms.CharField(
+        label=_("Summary in Spanish"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "es"}),
+        help_text=_("Readers who choose Spanish on the public page see this instead of the summary."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
 class CommitmentCreateForm(BoundedInputMixin, forms.Form):
     """A commitment added to a logged engagement from its page."""
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coalition.models import Coalition
 from stakeholders.models import Department, Language, Neighborhood, Organization, Person, TimeStampedModel
@@ -160,6 +161,9 @@ class Engagement(TimeStampedModel):
         verbose_name=_("coalition"),
     )
     summary = models.TextField(_("summary"), blank=True)
+    # The public "You said, we did" page shows this instead of the summary to readers
+    # who chose Spanish; without it they see the summary, marked as English.
+    summary_es = models.TextField(_("summary in Spanish"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.LOGGED)
     attendance_total = models.PositiveIntegerField(_("how many came"), default=0)
     attendees = models.ManyToManyField(
@@ -300,7 +304,7 @@ class Commitment(TimeStampedModel):
         PROPOSED = "proposed", _("Proposed")
         ACCEPTED = "accepted", _("Accepted")
         IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("commitment status", "Done")
         DECLINED = "declined", _("Declined")
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="commitments")

@@ -398,6 +398,15 @@ def engagement_unpublish(*, actor: User, engagement: Engagement) -> Engagement:
     return engagement
 
 
+def engagement_public_summary_set(*, actor: User, engagement: Engagement, summary_es: str) -> Engagement:
+    """Give the public page a Spanish version of the summary ("" removes it)."""
+    with transaction.atomic():
+        engagement.summary_es = summary_es.strip()
+        engagement.full_clean(validate_unique=False, validate_constraints=False)
+        engagement.save(update_fields=["summary_es", "updated_at"])
+    return engagement
+
+
 def commitment_create(
     *,
     actor: User,

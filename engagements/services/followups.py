@@ -15,9 +15,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coalition.models import AllyStance
 from coalition.services import stance_owner_transfer
@@ -96,8 +96,9 @@ def followups_scan_all(*, today: datetime.date | None = None) -> dict[str, int]:
     config = ReminderSettings.load()
     reasons = FollowUp.Reason.values
     before = reminders.count_by_reason(reasons)
+    languages = reminders.RecipientLanguages()
     for rule in reminders.RULES:
-        reminders.insert_followups(rule(today=today, config=config))
+        reminders.insert_followups(rule(today=today, config=config), languages=languages)
     after = reminders.count_by_reason(reasons)
     counts = {reason: after.get(reason, 0) - before.get(reason, 0) for reason in reasons}
     counts = {reason: n for reason, n in counts.items() if n}
@@ -165,13 +166,16 @@ def followups_send_digest(*, user: User, now: datetime.datetime | None = None) -
         return 0
     followups = list(FollowUp.objects.filter(pk__in=claimed).order_by("due_on", "pk"))
     context = {"user": user, "followups": followups, "site_url": settings.SITE_URL, "today": today}
-    subject = _("Coalition: %(count)s new follow-up(s)") % {"count": len(followups)}
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/followup_digest.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(render_to_string("emails/followup_digest.html", context), "text/html")
+    with translation.override(user.email_language):  # the reader's language, not the worker's
+        subject = ngettext(
+            "Coalition: %(count)s new follow-up", "Coalition: %(count)s new follow-ups", len(followups)
+        ) % {"count": len(followups)}
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("emails/followup_digest.txt", context),
+            to=[user.email],
+        )
+        message.attach_alternative(render_to_string("emails/followup_digest.html", context), "text/html")
     message.send()
     return len(followups)
 

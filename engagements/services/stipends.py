@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stakeholders.models import LiaisonProfile, StipendPayment, User
 from stakeholders.roles import Role
@@ -134,10 +135,13 @@ def followups_tax_threshold(*, payment_id: int) -> int:
     if total < threshold:
         return 0
     admins = User.objects.filter(is_active=True, groups__name=Role.ADMIN).distinct().values_list("pk", flat=True)
-    title = _(
-        "%(liaison)s has been paid %(total)s in %(year)s, at or above the tax-reporting threshold of "
-        "%(threshold)s: make sure Finance has their tax form."
-    ) % {"liaison": liaison, "total": total, "year": year, "threshold": threshold}
+    title = reminders.Title(
+        gettext_noop(
+            "%(liaison)s has been paid %(total)s in %(year)s, at or above the tax-reporting threshold of "
+            "%(threshold)s: make sure Finance has their tax form."
+        ),
+        {"liaison": liaison, "total": total, "year": year, "threshold": threshold},
+    )
     liaison_type = ContentType.objects.get_for_model(LiaisonProfile)
     due_on = timezone.localdate() + datetime.timedelta(days=TAX_FOLLOWUP_DUE_DAYS)
     return reminders.insert_followups(
@@ -147,7 +151,7 @@ def followups_tax_threshold(*, payment_id: int) -> int:
             content_type=liaison_type,
             object_id=liaison.pk,
             cycle=f"tax:{year}",
-            title=title[:300],
+            title=title,
             due_on=due_on,
         )
         for admin_id in admins

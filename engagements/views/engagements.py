@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from stakeholders.exports import safe_cell as csv_safe
+from stakeholders.forms.base import add_service_errors
 from stakeholders.models import Person
 from stakeholders.rows import choice_labels, pk_url
 from stakeholders.security_log import Action, security_event_record
@@ -24,6 +26,7 @@ from ..filters.engagements import EngagementFilter
 from ..forms.engagements import (
     FORMSETS,
     AttendeeQuickAddForm,
+    PublicSummaryForm,
     QuickLogForm,
     RowChoices,
     formset_initial,
@@ -304,13 +307,42 @@ def engagement_detail(request, pk):
     engagement = engagement_detail_for(request.user, pk)
     if engagement.is_draft:
         return redirect("engagements:resume", pk=engagement.pk)
+    return _render_detail(request, engagement)
+
+
+def _render_detail(request, engagement: Engagement, summary_form: PublicSummaryForm | None = None):
+    can_publish = request.user.has_perm("engagements.publish_engagement")
+    if can_publish and summary_form is None:
+        summary_form = PublicSummaryForm(initial={"summary_es": engagement.summary_es})
     context = {
         "engagement": engagement,
         "can_edit": can_edit_engagement(request.user, engagement),
-        "can_publish": request.user.has_perm("engagements.publish_engagement"),
+        "can_publish": can_publish,
+        "summary_form": summary_form,
         "public_url": request.build_absolute_uri(engagement.get_public_url()) if engagement.is_published else "",
     }
     return render(request, "engagements/engagement_detail.html", context)
+
+
+@login_required
+@permission_required("engagements.publish_engagement", raise_exception=True)
+@require_POST
+def engagement_public_summary(request, pk):
+    """Save the Spanish version of the summary that the public page shows to Spanish readers."""
+    engagement = engagement_for_user(request.user, pk)
+    form = PublicSummaryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.engagement_public_summary_set(
+                actor=request.user, engagement=engagement, summary_es=form.cleaned_data["summary_es"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The Spanish summary is saved."))
+            return redirect("engagements:detail", pk=engagement.pk)
+    engagement = engagement_detail_for(request.user, pk)
+    return _render_detail(request, engagement, summary_form=form)
 
 
 @login_required
@@ -349,6 +381,7 @@ def public_page(request, token):
     context = {
         "engagement": engagement,
         "themes": sorted(themes.items(), key=lambda pair: (-pair[1], pair[0])),
+        "records_language": settings.LANGUAGE_CODE,  # what staff type in
     }
     return render(request, "engagements/engagement_public.html", context)
 

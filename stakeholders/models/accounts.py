@@ -26,6 +26,15 @@ class User(AbstractUser):
     """A person who signs in. Roles are the groups the user belongs to."""
 
     email = models.EmailField(_("email address"), blank=True)
+    # Blank: pages follow the browser's Accept-Language (or the language switch);
+    # emails, which have no browser to ask, use the site's default language.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of pages and emails. Leave empty to follow your browser."),
+    )
 
     class Meta(AbstractUser.Meta):
         ordering = ["last_name", "first_name", "username"]
@@ -53,6 +62,11 @@ class User(AbstractUser):
 
     def has_role(self, *roles: Role | str) -> bool:
         return any(str(role) in self.role_names for role in roles)
+
+    @property
+    def email_language(self) -> str:
+        """The language to write this user's emails in: their own choice, else the site's."""
+        return self.language or settings.LANGUAGE_CODE
 
 
 class UserSession(AbstractBaseSession):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .accounts import TimeStampedModel
 from .people import Person
@@ -45,7 +46,7 @@ class Position(TimeStampedModel):
         ELECTED = "elected", _("Elected")
         APPOINTED = "appointed", _("Appointed")
         EXECUTIVE = "executive", _("Executive")
-        STAFF = "staff", _("Staff")
+        STAFF = "staff", pgettext_lazy("position level", "Staff")
         BOARD = "board", _("Board or commission seat")
 
     title = models.CharField(_("title"), max_length=200)

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..language_names import language_name
 from .accounts import TimeStampedModel
 
 
@@ -23,7 +24,7 @@ class Language(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return language_name(self.code, self.name)  # in the reader's language
 
 
 class Neighborhood(TimeStampedModel):

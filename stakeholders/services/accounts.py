@@ -8,11 +8,14 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from .. import events
 from ..models import User, UserSession
@@ -34,15 +37,16 @@ def user_create(
     roles: Iterable[Role | str] = (),
     password: str | None = None,
     send_invitation: bool = True,
+    language: str = "",
 ) -> User:
     """Create a user with the given roles.
 
     Without a password the account has an unusable one and, when
     ``send_invitation`` is set, the user is emailed a link to choose one once the
-    row is committed.
+    row is committed, in the user's ``language`` (blank: the site's).
     """
     with transaction.atomic():
-        user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+        user = User(username=username, email=email, first_name=first_name, last_name=last_name, language=language)
         if password:
             user.set_password(password)
         else:
@@ -66,8 +70,9 @@ def _send_set_password_email(user: User) -> None:
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    subject = "".join(render_to_string("registration/invitation_subject.txt", context).splitlines())
-    body = render_to_string("registration/invitation_email.txt", context)
+    with translation.override(user.email_language):
+        subject = "".join(render_to_string("registration/invitation_subject.txt", context).splitlines())
+        body = render_to_string("registration/invitation_email.txt", context)
     send_mail(subject, body, None, [user.email])
 
 
@@ -80,21 +85,34 @@ def user_update(
     roles: Iterable[Role | str],
     is_active: bool,
     by: User | None = None,
+    language: str | None = None,
 ) -> User:
-    """Change a user's details and roles. Deactivating ends all their sessions."""
+    """Change a user's details and roles (and language, when given). Deactivating ends all their sessions."""
     with transaction.atomic():
         was_active = user.is_active
         user.email = email
         user.first_name = first_name
         user.last_name = last_name
+        if language is not None:
+            user.language = language
         user.full_clean(exclude=["password"])
-        user.save(update_fields=["email", "first_name", "last_name"])
+        user.save(update_fields=["email", "first_name", "last_name", "language"])
         _set_roles(user, roles)
         if was_active and not is_active:
             user_deactivate(user=user, by=by)
         elif is_active and not was_active:
             user.is_active = True
             user.save(update_fields=["is_active"])
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Set the language ``user`` reads pages and emails in ("" follows the browser)."""
+    if language not in {"", *(code for code, _name in settings.LANGUAGES)}:
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user
 
 

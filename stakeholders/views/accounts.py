@@ -1,13 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from ..filters.accounts import UserFilter
-from ..forms.accounts import UserForm
+from ..forms.accounts import ProfileForm, UserForm
 from ..forms.base import add_service_errors
 from ..rows import with_detail_urls
 from ..selectors.accounts import user_for_user, users_visible_to, with_list_columns
@@ -41,6 +45,7 @@ def user_create(request):
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 roles=form.cleaned_data["roles"],
+                language=form.cleaned_data["language"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -71,6 +76,7 @@ def user_edit(request, pk):
                     roles=form.cleaned_data["roles"],
                     is_active=form.cleaned_data["is_active"],
                     by=request.user,
+                    language=form.cleaned_data["language"],
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -80,3 +86,51 @@ def user_edit(request, pk):
     return render(
         request, "stakeholders/user_form.html", {"form": form, "title": _("Edit user %(name)s") % {"name": user}}
     )
+
+
+@login_required
+def profile(request):
+    """The signed-in user's own settings: for now, the language they read Coalition in."""
+    form = ProfileForm(request.POST or None, initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_language_set(user=request.user, language=form.cleaned_data["language"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            # Confirm in the language just chosen (or the browser's, when following it again).
+            language = request.user.language or translation.get_language_from_request(request)
+            with translation.override(language):
+                messages.success(request, _("Your preferences are saved."))
+            return redirect("stakeholders:profile")
+    return render(request, "stakeholders/profile.html", {"form": form})
+
+
+@require_POST
+def language_set(request):
+    """The language switch on every page: remember the choice and go back to the same page.
+
+    Anyone may use it (the public pages have no sign-in); a cookie keeps the choice,
+    and for a signed-in user it becomes their profile setting as well.
+    """
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest(_("Choose one of the languages offered."), content_type="text/plain")
+    next_url = request.POST.get("next", "")
+    hosts = {request.get_host()}
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=hosts, require_https=request.is_secure()):
+        next_url = "/"
+    if request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=language)
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

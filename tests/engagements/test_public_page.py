@@ -68,3 +68,54 @@ def test_unpublished_page_is_gone(client, coordinator_user, published):
 def test_unknown_token_is_not_found(client):
     """A guessed address finds nothing."""
     assert client.get(reverse("engagements:public", args=["not-a-real-token"])).status_code == 404
+
+
+def test_spanish_readers_see_the_spanish_summary(client, published, coordinator_user):
+    """With a Spanish version saved, a reader who chose Spanish sees it (lang="es") instead of the summary."""
+    from engagements.services.engagements import engagement_public_summary_set
+
+    engagement_public_summary_set(
+        actor=coordinator_user, engagement=published, summary_es="Escuchamos sobre las inundaciones."
+    )
+    spanish = client.get(published.get_public_url(), headers={"accept-language": "es"}).content.decode()
+    english = client.get(published.get_public_url(), headers={"accept-language": "en"}).content.decode()
+    assert '<p lang="es" data-testid="public-summary">Escuchamos sobre las inundaciones.</p>' in spanish
+    assert "We heard about flooding." not in spanish
+    assert "Ustedes dijeron, nosotros cumplimos" in spanish and "En curso" in spanish
+    assert "We heard about flooding." in english and "Escuchamos" not in english
+
+
+def test_without_a_spanish_summary_the_english_one_is_marked_as_english(client, published):
+    """A Spanish reader gets the English summary inside lang="en", with a note saying so, and
+    everything staff typed (title, themes, commitments) marked English too."""
+    body = client.get(published.get_public_url(), headers={"accept-language": "es"}).content.decode()
+    assert '<html lang="es">' in body
+    assert '<p lang="en" data-testid="public-summary">We heard about flooding.</p>' in body
+    assert "Este resumen solo está disponible en inglés." in body
+    assert '<h1 class="h3" lang="en">Riverside listening session</h1>' in body
+    assert '<span lang="en">Flooding</span>' in body
+    assert 'lang="en">Clean the storm drains</h3>' in body
+
+
+def test_a_coordinator_saves_the_spanish_summary_from_the_engagement_page(client, published, coordinator_user):
+    """The form on the engagement's page saves the Spanish summary; too long a text is refused on the form."""
+    client.force_login(coordinator_user)
+    url = reverse("engagements:public_summary", args=[published.pk])
+    response = client.post(url, {"summary_es": "  Escuchamos sobre las inundaciones.  "})
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert published.summary_es == "Escuchamos sobre las inundaciones."
+    refused = client.post(url, {"summary_es": "x" * 5001})
+    assert refused.status_code == 200
+    assert 'id="error_1_id_summary_es"' in refused.content.decode()
+    published.refresh_from_db()
+    assert published.summary_es == "Escuchamos sobre las inundaciones."
+
+
+def test_staff_cannot_write_the_spanish_summary(client, published, staff_user):
+    """Only those who publish (coordinators, admins) write the public page's Spanish summary."""
+    client.force_login(staff_user)
+    response = client.post(reverse("engagements:public_summary", args=[published.pk]), {"summary_es": "Hola"})
+    assert response.status_code == 403
+    published.refresh_from_db()
+    assert published.summary_es == ""

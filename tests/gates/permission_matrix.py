@@ -34,6 +34,11 @@ MATRIX: dict[str, tuple[str, str]] = {
     "stakeholders:user_create": ("302 403 403 200 403", "302 403 403 200 403"),
     "stakeholders:user_edit": ("302 403 403 200 403", "302 403 403 200 403"),
     "stakeholders:security_log": ("302 403 403 200 403", "405 405 405 405 405"),
+    # --- Language and profile (issue 19) ---------------------------------------------
+    # Everyone sets their own language; the switch on every page (public ones too) takes a
+    # POST naming a language: none named is a 400 that changes nothing.
+    "stakeholders:profile": ("302 200 200 200 200", "302 200 200 200 200"),
+    "stakeholders:language_set": ("405 405 405 405 405", "400 400 400 400 400"),
     # --- People and organizations (issue 3) -----------------------------------------
     "stakeholders:person_list": ("302 200 200 200 200", "302 200 200 200 200"),
     "stakeholders:person_export": ("302 200 200 200 200", "302 200 200 200 200"),
@@ -80,13 +85,13 @@ MATRIX: dict[str, tuple[str, str]] = {
     "stakeholders:relationship_edit": ("302 403 200 200 403", "302 403 200 200 403"),
     "stakeholders:relationship_end": ("302 403 200 200 403", "302 403 200 200 403"),
     "stakeholders:person_relationships_panel": ("302 200 200 200 200", "302 200 200 200 200"),
+    # Who could reach a person: like the person page, 404 for a liaison who does not work with them.
+    "stakeholders:person_messengers_panel": ("302 200 200 200 404", "302 200 200 200 404"),
     # --- Engagements (issue 4) ------------------------------------------------------
     # Staff, coordinators and admins see every logged engagement; a liaison only those
     # they facilitated or logged (the world's engagement is neither: 404). Anyone who
     # may log edits their own; coordinators and admins edit all and publish.
     "engagements:list": ("302 200 200 200 200", "302 200 200 200 200"),
-    # Who could reach a person: like the person page, 404 for a liaison who does not work with them.
-    "stakeholders:person_messengers_panel": ("302 200 200 200 404", "302 200 200 200 404"),
     "engagements:log": ("302 200 200 200 200", "302 200 200 200 200"),
     "engagements:quick_log_row": ("302 200 200 200 200", "302 405 405 405 405"),
     "engagements:attendee_search": ("302 200 200 200 200", "302 405 405 405 405"),
@@ -105,6 +110,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "engagements:ics": ("302 200 200 200 404", "302 200 200 200 404"),
     "engagements:publish": ("302 403 405 405 403", "302 403 302 302 403"),
     "engagements:unpublish": ("302 403 405 405 403", "302 403 302 302 403"),
+    "engagements:public_summary": ("302 403 405 405 403", "302 403 302 302 403"),
     # "You said, we did" is public once published (the world's engagement is);
     # test_record_access.py shows an unpublished one answers 404.
     "engagements:public": ("200 200 200 200 200", "200 200 200 200 200"),

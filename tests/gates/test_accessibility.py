@@ -61,7 +61,7 @@ FORM_PAGES: dict[str, list[str]] = {
 # Views that are not pages: downloads, feeds, JSON, htmx fragments, actions.
 NOT_PAGES = re.compile(
     r"(export|_csv|template|ical|_ics|^engagements:ics$|graph_json|feed$|_panel$|search|chip|_row$|count$|logout|"
-    r"publish|unpublish|document|followup_(done|dismiss|snooze)|revoke)"
+    r"publish|unpublish|public_summary|language_set|document|followup_(done|dismiss|snooze)|revoke)"
 )
 FORM_VIEWS = re.compile(r"(create|edit|_add$|:log$|resume|change|settings|merge|demographics|upload|_end$|add$)")
 
@@ -190,12 +190,14 @@ class _Server:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_sign_in_pages_are_accessible(page, live_server):
-    """The sign-in page, its error state and the password reset page pass axe."""
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_sign_in_pages_are_accessible(page, live_server, language):
+    """The sign-in page, its error state and the password reset page pass axe, in both languages."""
     seed_users()
+    page.context.set_extra_http_headers({"Accept-Language": language})
     page.goto(f"{live_server.url}/accounts/login/")
     assert_no_violations(page, "sign-in")
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("main form button[type=submit]").click()
     page.wait_for_selector("[data-error-summary]")
     assert_no_violations(page, "sign-in with errors")
     page.goto(f"{live_server.url}/accounts/password/reset/")
@@ -203,10 +205,13 @@ def test_sign_in_pages_are_accessible(page, live_server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_page_each_role_reaches_in_the_demo_city_is_accessible(page, live_server):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_page_each_role_reaches_in_the_demo_city_is_accessible(page, live_server, language):
     """Every page each role reaches with the demo data, and each form submitted
-    empty, pass axe; each role's listed forms were among those submitted."""
+    empty, pass axe, in English and in Spanish (the browser asks for it); each role's
+    listed forms were among those submitted."""
     seed_demo_city()
+    page.context.set_extra_http_headers({"Accept-Language": language})
     seen: set[str] = set()
     problems: list[str] = []
     missing: list[str] = []
@@ -218,3 +223,4 @@ def test_every_page_each_role_reaches_in_the_demo_city_is_accessible(page, live_
         page.context.clear_cookies()
     assert not problems, "Accessibility violations:\n" + "\n".join(problems)
     assert not missing, "Forms the walk never submitted empty: " + ", ".join(missing)
+    assert page.evaluate("document.documentElement.lang") == language

@@ -243,6 +243,7 @@ def test_discovery_finds_the_forms_of_the_project(capsys):
         "first_name": "text",
         "last_name": "text",
         "email": "email",
+        "language": "select",
         "roles": "checkbox-group",
         "is_active": "checkbox",
     }
@@ -253,6 +254,7 @@ def test_discovery_finds_the_forms_of_the_project(capsys):
         "first_name",
         "last_name",
         "email",
+        "language",
         "roles",
         "is_active",
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from django.test import Client
@@ -67,17 +68,45 @@ def test_every_url_pattern_has_a_row():
     assert not stale, f"These rows name no URL pattern any more: {stale}"
 
 
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+HTML_LANG = re.compile(r'<html lang="([^"]+)"')
+
+
+def _page_problems(response, language: str) -> list[str]:
+    """A whole HTML page names itself "Page · Coalition" and declares the language it is in."""
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return []
+    html = response.content.decode()
+    if "<html" not in html:
+        return []  # an htmx fragment
+    problems = []
+    title = " ".join(unescape(match.group(1)).split()) if (match := TITLE.search(html)) else ""
+    if not re.fullmatch(r"\S.* · Coalition", title) or title.startswith("·"):
+        problems.append(f"title {title!r}")
+    lang = HTML_LANG.search(html)
+    if not lang or lang.group(1) != language:
+        problems.append(f"<html lang> {lang.group(1) if lang else None!r}, not {language!r}")
+    return problems
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "route"), PROJECT_PATTERNS, ids=[name for name, _ in PROJECT_PATTERNS])
 def test_row_holds_for_every_role(name, route):
-    """Each role gets exactly the status its row states, for GET and for POST."""
+    """Each role gets exactly the status its row states, for GET and for POST; every page it
+    gets reads "Page · Coalition" in its title and declares its language, in English and in Spanish."""
     world = build_world()
     expected_get, expected_post = (statuses.split() for statuses in MATRIX[name])
     seen = {}
+    pages: dict[str, list[str]] = {}
     for index, role in enumerate(ROLES):
         client = _client_for(world.users[role])
         url = _url(world, name, route)
-        seen[(role, "GET")] = (client.get(url).status_code, int(expected_get[index]))
+        response = client.get(url)
+        seen[(role, "GET")] = (response.status_code, int(expected_get[index]))
+        pages[f"{role} en"] = _page_problems(response, "en")
+        if response.status_code == 200:
+            spanish = client.get(url, headers={"accept-language": "es"})
+            pages[f"{role} es"] = _page_problems(spanish, "es")
         client = _client_for(world.users[role])
         seen[(role, "POST")] = (client.post(url, {}).status_code, int(expected_post[index]))
     if name in OTHER:
@@ -88,6 +117,8 @@ def test_row_holds_for_every_role(name, route):
         seen[("other " + owner_role, "POST")] = (client.post(url, {}).status_code, other_post)
     wrong = {key: value for key, value in seen.items() if value[0] != value[1]}
     assert not wrong, f"{name}: (actual, expected) per role and method: {wrong}"
+    untitled = {who: problems for who, problems in pages.items() if problems}
+    assert not untitled, f"{name}: {untitled}"
 
 
 @pytest.mark.django_db

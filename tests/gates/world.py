@@ -63,6 +63,7 @@ RECORD_FOR_PREFIX = {
     "engagements:ics": "engagement",
     "engagements:publish": "engagement",
     "engagements:unpublish": "engagement",
+    "engagements:public_summary": "engagement",
     "engagements:resume": "engagement_draft",
     "engagements:commitment_create": "engagement",
     "engagements:commitment": "commitment",

@@ -48,7 +48,7 @@ def test_two_admins_take_a_payment_from_agreement_to_paid(page, live_server):
     page.get_by_label("Period end").fill("2026-10-31")
     page.get_by_label("Quantity").fill("2")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_test_id("payment-amount")).to_have_text("500.00")
+    expect(page.get_by_test_id("payment-amount")).to_have_text("$500.00")
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_text("Waiting for another admin to approve it.")).to_be_visible()
     payment_url = page.url
@@ -70,4 +70,4 @@ def test_two_admins_take_a_payment_from_agreement_to_paid(page, live_server):
     expect(page.get_by_test_id("payment-status")).to_have_text("Paid")
     page.get_by_test_id("main-nav").get_by_role("link", name="Stipends").click()
     expect(paid_bar).to_have_attribute("aria-valuenow", "50")
-    expect(page.get_by_test_id(f"remaining-{source.pk}")).to_have_text("500.00")
+    expect(page.get_by_test_id(f"remaining-{source.pk}")).to_have_text("$500.00")
