@@ -1,7 +1,8 @@
 """Names of languages and amounts of money, written for the reader's language (CLDR data, through Babel).
 
 The Language table names each language in English ("Vietnamese"); a reader of the
-Spanish pages sees "Vietnamita". Codes CLDR does not know keep their stored name.
+Spanish pages sees "vietnamita", written the Spanish way, in lower case. Codes CLDR does
+not know keep their stored name.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _names(locale: str) -> tuple[dict[str, str], dict[str, str]]:
     except (UnknownLocaleError, ValueError):
         return {}, {}
     english = Locale.parse("en").languages
-    by_code = {code: name[:1].upper() + name[1:] for code, name in names.items()}
+    by_code = dict(names)  # as CLDR writes them: Spanish names are lower case ("vietnamita")
     by_english = {english[code]: by_code[code] for code in by_code if code in english}
     return by_code, by_english
 

@@ -18,6 +18,7 @@ from django_htmx.http import reswap, retarget
 
 from stakeholders.exports import safe_cell as csv_safe
 from stakeholders.forms.base import add_service_errors
+from stakeholders.language_names import language_names
 from stakeholders.models import Person
 from stakeholders.rows import choice_labels, pk_url
 from stakeholders.security_log import Action, security_event_record
@@ -249,7 +250,7 @@ def _rows(engagements) -> list[dict]:
             "kind": kind_labels.get(row["kind"], row["kind"]),
             "starts_at": row["starts_at"],
             "neighborhood": row["neighborhood_name"] or "",
-            "languages": ", ".join(row["language_names"]),
+            "languages": ", ".join(language_names(row["language_names"])),
             "hosts": ", ".join(row["host_names"]),
             "attendance_total": row["attendance_total"],
             "commitment_count": row["commitment_count"],
@@ -288,7 +289,7 @@ def _csv(engagements) -> HttpResponse:
                 engagement.title,
                 engagement.neighborhood or "",
                 engagement.location,
-                "; ".join(lang.name for lang in engagement.languages.all()),
+                "; ".join(str(lang) for lang in engagement.languages.all()),
                 "; ".join(org.name for org in engagement.host_organizations.all()),
                 "; ".join(dept.name for dept in engagement.departments.all()),
                 engagement.coalition or "",

@@ -1,8 +1,9 @@
-"""Template filters for what is written differently in each language: money and language names."""
+"""Template filters for what is written differently in each language: money, language and role names."""
 
 from django import template
 
 from .. import language_names as names
+from ..roles import Role
 
 register = template.Library()
 
@@ -11,6 +12,12 @@ register = template.Library()
 def money(amount) -> str:
     """``{{ payment.amount|money }}`` → "$1,234.50" in the reader's conventions."""
     return names.money(amount)
+
+
+@register.filter
+def role_label(name: str) -> str:
+    """A role (group) name as the reader calls it: "Coordinator" → "Coordinador"."""
+    return Role(name).label if name in Role.values else name
 
 
 @register.filter

@@ -39,12 +39,12 @@ def test_numbers_and_money_keep_us_separators(language):
 def test_language_names_are_in_the_readers_language():
     """The stored English names become Spanish ones (CLDR or the catalog); unknown ones stay as stored."""
     with translation.override("es"):
-        assert language_name("vi", "Vietnamese") == "Vietnamita"
-        assert language_name("asl", "American Sign Language") == "Lengua de señas americana"
+        assert language_name("vi", "Vietnamese") == "vietnamita"
+        assert language_name("asl", "American Sign Language") == "lengua de señas americana"
         assert language_name("xx", "Made-up tongue") == "Made-up tongue"
         assert language_names(["Spanish", "Persian (Farsi)", "Made-up tongue"]) == [
-            "Español",
-            "Persa",
+            "español",
+            "persa",
             "Made-up tongue",
         ]
     with translation.override("en"):

@@ -126,3 +126,18 @@ def test_an_admin_sets_a_new_users_language(client, admin_user, mailoutbox, djan
     assert user.language == "es"
     assert len(mailoutbox) == 1
     assert "contraseña" in mailoutbox[0].body
+
+
+def test_roles_and_language_names_follow_the_page_language(client):
+    """A Spanish page names roles and languages in Spanish: "Coordinador", "vietnamita"."""
+    from stakeholders.models import Language
+    from tests.engagements.factories import EngagementFactory
+
+    user = UserFactory(roles=["Coordinator"], language="es")
+    engagement = EngagementFactory(title="Sesión en Harbor Point")
+    engagement.languages.set(Language.objects.filter(code__in=["vi", "es"]))
+    client.force_login(user)
+    home = client.get(reverse("home")).content.decode()
+    assert ">Coordinador</span>" in home
+    listing = client.get(reverse("engagements:list")).content.decode()
+    assert "español, vietnamita" in listing
