@@ -24,6 +24,7 @@ always stops when the harness ends, Ctrl-C included.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import math
@@ -57,6 +58,9 @@ HOST = "127.0.0.1"  # loopback only, by design
 FLOOR_APP = "benchmarks.floor_app:application"
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "latest.json"
 DEMO_PASSWORD = "coalition-demo"  # noqa: S105  # the documented local demo password
+# The demo admins' authenticator secret (stakeholders/demo.py), documented for local use.
+DEMO_TOTP_SECRET = "MNXWC3DJORUW63RNMRSW23ZNMFSG22LO"  # noqa: S105
+SECOND_STEP_PATH = "/accounts/two-step/"
 
 
 # --- Statistics ---------------------------------------------------------------
@@ -144,6 +148,21 @@ class Client:
         )
         if response.status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"Could not sign in as {username!r} (HTTP {response.status}).")
+
+    def pass_second_step(self, totp_secret: str) -> bool:
+        """Enter the authenticator code if this session owes the second step (admins do);
+        return whether it did."""
+        if self.request("GET", SECOND_STEP_PATH).status != 200:
+            return False  # no second step for this user
+        from django_otp.oath import totp  # the project's own TOTP (django-otp); needs no settings
+
+        secret = totp_secret.replace(" ", "").upper()
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        form = {"code": f"{totp(key):06d}", "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+        response = self.request("POST", SECOND_STEP_PATH, form)
+        if response.status != 302:
+            raise RuntimeError(f"The second step refused the code (HTTP {response.status}); check --totp-secret.")
+        return True
 
 
 # --- gunicorn -----------------------------------------------------------------
@@ -316,6 +335,20 @@ def lookup_params(cursor, page: page_table.Page, username: str | None) -> dict |
 class Credentials:
     admin_username: str = "admin"
     admin_password: str = DEMO_PASSWORD
+    totp_secret: str = DEMO_TOTP_SECRET
+    # A session that passed the second step, per username, shared by later clients: an
+    # authenticator code is accepted once, and codes change only every 30 seconds.
+    verified_cookies: dict[str, dict[str, str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def sign_in(self, client: Client, username: str, password: str) -> None:
+        with self.lock:
+            if username in self.verified_cookies:
+                client.cookies.update(self.verified_cookies[username])
+                return
+            client.log_in(username, password)
+            if client.pass_second_step(self.totp_secret):
+                self.verified_cookies[username] = dict(client.cookies)
 
     def for_role(self, role: str | None) -> tuple[str, str] | None:
         if role is None:
@@ -355,7 +388,7 @@ def signed_in_client(port: int, page: page_table.Page, credentials: Credentials)
     client = Client(port)
     login = credentials.for_role(page.role)
     if login:
-        client.log_in(*login)
+        credentials.sign_in(client, *login)
     return client
 
 
@@ -620,6 +653,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--username", default="admin", help="who signs in for role 'admin' rows (default admin)")
     parser.add_argument("--password", default=DEMO_PASSWORD, help="that user's password (default: the demo one)")
     parser.add_argument(
+        "--totp-secret",
+        default=DEMO_TOTP_SECRET,
+        help="that user's authenticator secret (base32) for the second sign-in step (default: the demo admins')",
+    )
+    parser.add_argument(
         "--json",
         type=Path,
         default=DEFAULT_JSON,
@@ -655,7 +693,7 @@ def run(args: argparse.Namespace) -> dict:
     table = page_table.by_name()
     selected = [table[name] for name in args.pages] if args.pages else list(table.values())
     load_pages = [table[name] for name in args.load_pages] if args.load_pages else [p for p in selected if p.load]
-    credentials = Credentials(args.username, args.password)
+    credentials = Credentials(args.username, args.password, args.totp_secret)
     result = {
         "meta": {
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -60,6 +60,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    if getattr(request, "second_step_owed", None):
+        # Signed in with the password only: nothing to offer but the step, signing out and the language.
+        return {"nav_items": [], "second_step_owed": True}
     prefix = get_script_prefix()
     items = []
     for item in NAV_ITEMS:

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "template_partials",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "pgtrigger",
     "pghistory",
@@ -91,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "coalition.middleware.RejectNullCharactersMiddleware",  # NUL in any GET/POST value: 400, not a 500
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): passed the second step
     "stakeholders.security_log.SecurityLogRequestMiddleware",
     "stakeholders.middleware.UserLanguageMiddleware",  # the user's own language beats cookie and browser
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -99,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Admins must pass (or set up) the second step before any page; others once they have set it up.
+    "stakeholders.middleware.SecondStepMiddleware",
     # django-axes must come last: it inspects the response of the login view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -191,6 +197,13 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 # Keeps over-long or NUL-bearing usernames out of axes' varchar(255) columns (a 500 otherwise).
 AXES_USERNAME_CALLABLE = "stakeholders.lockout.lockout_username"
+
+# Two-step sign-in (django-otp): authenticator apps show this name beside the code. Wrong codes are
+# throttled per device by django-otp (a wait of 1, 2, 4, 8 … seconds after each consecutive failure).
+OTP_TOTP_ISSUER = "Coalition"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the back office never shows a secret key
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"

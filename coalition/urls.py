@@ -32,6 +32,9 @@ urlpatterns = [
     path("backoffice/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
+    # Installable app: the manifest, and the service worker at the root so that it may serve the quick log.
+    path("manifest.webmanifest", views.web_manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
 ]
 
 handler403 = "coalition.views.permission_denied"

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import (
     Affiliation,
@@ -176,3 +178,11 @@ class StipendAgreementAdmin(ReadOnlyAdmin):
 class StipendPaymentAdmin(ReadOnlyAdmin):
     list_display = ("pk", "agreement", "period_start", "amount", "status", "created_by", "approved_by", "paid_on")
     list_filter = ("status",)
+
+
+# Two-step sign-in devices hold secrets and their changes belong in the security log: they
+# change only through stakeholders.services.mfa (the profile, the user page's reset and
+# `manage.py two_step_reset`), not in the back office that django-otp would add.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -3,14 +3,22 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .middleware import LOGIN_AT_SESSION_KEY
+from .middleware import LOGIN_AT_SESSION_KEY, TWO_STEP_SESSION_KEY
 from .security_log import Action, security_event_record
+from .services.mfa import mfa_is_enabled
 
 
 @receiver(user_logged_in)
 def remember_login_time(sender, request, user, **kwargs):
     """Start the absolute session clock (see SessionAbsoluteTimeoutMiddleware)."""
     request.session[LOGIN_AT_SESSION_KEY] = int(timezone.now().timestamp())
+
+
+@receiver(user_logged_in)
+def remember_two_step(sender, request, user, **kwargs):
+    """Note whether this sign-in owes a second step (see SecondStepMiddleware), so that users
+    without two-step sign-in cost no query on each request."""
+    request.session[TWO_STEP_SESSION_KEY] = mfa_is_enabled(user)
 
 
 @receiver(user_logged_in)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import accounts as account_views
 from .views import government as government_views
+from .views import mfa as mfa_views
 from .views import people as people_views
 from .views import relationships as relationship_views
 from .views import security as security_views
@@ -14,6 +15,13 @@ urlpatterns = [
     path("users/create/", account_views.user_create, name="user_create"),
     path("users/<int:pk>/edit/", account_views.user_edit, name="user_edit"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    # Two-step sign-in (issue 18)
+    path("accounts/two-step/", mfa_views.mfa_verify, name="mfa_verify"),
+    path("accounts/two-step/recovery/", mfa_views.mfa_recovery, name="mfa_recovery"),
+    path("accounts/two-step/setup/", mfa_views.mfa_enrol, name="mfa_enrol"),
+    path("accounts/two-step/recovery-codes/", mfa_views.mfa_codes, name="mfa_codes"),
+    path("accounts/two-step/turn-off/", mfa_views.mfa_remove, name="mfa_remove"),
+    path("users/<int:pk>/two-step/reset/", mfa_views.user_mfa_reset, name="user_mfa_reset"),
     path("language/", account_views.language_set, name="language_set"),
     path("security-log/", security_views.security_log, name="security_log"),
     path("people/", people_views.person_list, name="person_list"),

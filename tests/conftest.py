@@ -56,21 +56,34 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def _role_groups(request):
-    """Transactional tests flush every table after they run, role groups included;
-    put the groups back (as the migration made them) before each one."""
+    """Transactional tests flush every table after they run, the reference data of
+    migrations included; put the role groups and the languages back (as the migrations
+    made them) before each one, so no such test depends on which ran before it."""
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
+        from importlib import import_module
+
         from django.apps import apps
 
         from stakeholders.roles import sync_role_permissions
 
         sync_role_permissions(apps)
+        import_module("stakeholders.migrations.0004_languages").load(apps, None)
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def client():
+    """pytest-django's test client, whose ``force_login`` also passes the second step with the
+    user's own authenticator app (admins have one; see tests/two_step.py)."""
+    from tests.two_step import Client
+
+    return Client()
 
 
 @pytest.fixture

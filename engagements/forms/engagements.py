@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -76,11 +77,16 @@ class QuickLogForm(BoundedInputMixin, forms.Form):
         label=_("Named attendees"), queryset=Person.objects.none(), required=False, widget=forms.MultipleHiddenInput
     )
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # The idempotency key of this form fill (see services.engagement_log): made when the
+    # form is first shown, and again by the page's script for each new fill it stores.
+    submission_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user: User, engagement: Engagement | None = None, **kwargs):
         if engagement is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_from(engagement)
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submission_key"] = str(uuid.uuid4())
         # Offer liaisons and active users, plus whoever already facilitated this engagement.
         liaisons, active = Q(user__groups__name="Liaison"), Q(is_active=True)
         if engagement is not None and engagement.pk:
@@ -91,6 +97,13 @@ class QuickLogForm(BoundedInputMixin, forms.Form):
         self.fields["attendees"].queryset = attendees_pickable_by(user)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_submission_key(self) -> uuid.UUID | None:
+        # A missing or malformed key only costs the protection against a double submission.
+        try:
+            return uuid.UUID(self.cleaned_data["submission_key"])
+        except ValueError:
+            return None
 
     def clean(self):
         data = super().clean()
@@ -164,8 +177,11 @@ class _RowForm(BoundedInputMixin, forms.Form):
         self.choices = choices
 
     @property
-    def number(self) -> int:
-        return int(self.prefix.rsplit("-", 1)[1]) + 1
+    def number(self) -> int | str:
+        # The formset's empty form (prefix "kind-__prefix__") is the page's template for a row
+        # added without the network; its script puts the real number in place of "__number__".
+        index = self.prefix.rsplit("-", 1)[1]
+        return int(index) + 1 if index.isdigit() else "__number__"
 
     def has_changed(self) -> bool:
         # A row removed from the page sends nothing at all: treat it as left empty.

@@ -180,6 +180,10 @@ class Engagement(TimeStampedModel):
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     public_token = models.CharField(_("public token"), max_length=64, unique=True, null=True, blank=True)
+    # The idempotency key of the quick-log form fill that created this engagement: a
+    # double tap, or a resubmission after a lost network or an expired session, sends
+    # the same key again and gets this engagement back instead of a second one.
+    submission_key = models.UUIDField(_("submission key"), unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = [F("starts_at").desc(nulls_last=True), "-pk"]

@@ -8,12 +8,13 @@ in one transaction with a bounded number of queries, whatever the number of rows
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,6 +115,7 @@ def engagement_log(
     commitments: Sequence[CommitmentRow] = (),
     draft: bool = False,
     engagement: Engagement | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> Engagement:
     """Log a whole session in one transaction, or keep it as a draft.
 
@@ -121,20 +123,47 @@ def engagement_log(
     can be resumed by passing it back as ``engagement`` with ``draft`` set again
     or cleared to log it. Logging requires a title and a start, and each
     breakdown category must not add up to more than the total.
+
+    ``submission_key`` is the idempotency key of the form fill a new engagement
+    comes from. The same key again (a double tap, a resubmission after a lost
+    answer, two requests at once) returns the engagement the key already created
+    and writes nothing: no second engagement, attendees, input, commitments or
+    last-contact update. The key's unique index settles a race: the request that
+    loses it waits for the winner's commit, rolls its own work back and returns
+    the winner's engagement. Resuming a draft (``engagement`` given) ignores it.
     """
     if engagement is not None and not engagement.is_draft:
         raise ValidationError(_("This engagement is already logged; edit it instead."))
     status = Engagement.Status.DRAFT if draft else Engagement.Status.LOGGED
-    return _engagement_save(
-        actor=actor,
-        engagement=engagement or Engagement(created_by=actor),
-        status=status,
-        details=details,
-        breakdowns=breakdowns,
-        input_items=input_items,
-        attendee_ids=attendee_ids,
-        commitments=commitments,
-    )
+    if engagement is None:
+        engagement = Engagement(created_by=actor, submission_key=submission_key)
+    try:
+        return _engagement_save(
+            actor=actor,
+            engagement=engagement,
+            status=status,
+            details=details,
+            breakdowns=breakdowns,
+            input_items=input_items,
+            attendee_ids=attendee_ids,
+            commitments=commitments,
+        )
+    except IntegrityError:
+        if engagement.pk is not None or engagement.submission_key is None:
+            raise
+        # _engagement_save's atomic block has rolled back (to its savepoint, inside an outer transaction).
+        existing = Engagement.objects.filter(submission_key=engagement.submission_key).first()
+        if existing is None:
+            raise
+        if existing.created_by_id != actor.pk:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: _(
+                        "This form was already used by someone else. Reload the page and log the session again."
+                    )
+                }
+            ) from None
+        return existing
 
 
 def engagement_update(

@@ -7,10 +7,11 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -76,20 +77,27 @@ def quick_log(request, pk=None):
         if valid:
             draft = request.POST.get("action") == "draft" and (engagement is None or engagement.is_draft)
             try:
-                engagement = _save(request.user, engagement, form.cleaned_data, formsets, draft=draft)
+                engagement = _save(
+                    request.user,
+                    engagement,
+                    form.cleaned_data,
+                    formsets,
+                    draft=draft,
+                    submission_key=form.cleaned_data["submission_key"],
+                )
             except ValidationError as error:
                 for key, problems in error.message_dict.items():
                     field = _FIELD_FOR_ERROR.get(key, key)
-                    if field in form.fields:
-                        form.add_error(field, problems)
+                    if field in form.fields or field == NON_FIELD_ERRORS:
+                        form.add_error(None if field == NON_FIELD_ERRORS else field, problems)
                     else:
                         section_errors.setdefault(key, []).extend(problems)
             else:
                 if engagement.is_draft:
                     messages.success(request, _("Draft saved. Find it under “Your drafts” to finish it."))
-                    return redirect("engagements:drafts")
+                    return _quick_log_done(request, reverse("engagements:drafts"))
                 messages.success(request, _("“%(title)s” is logged.") % {"title": engagement})
-                return redirect(engagement)
+                return _quick_log_done(request, engagement.get_absolute_url())
     else:
         form_kwargs = {} if engagement is not None else {"initial": new_log_initial()}
         form = QuickLogForm(user=request.user, engagement=engagement, **form_kwargs)
@@ -110,7 +118,15 @@ def quick_log(request, pk=None):
     return render(request, QUICK_LOG, context)
 
 
-def _save(user, engagement, data, formsets, *, draft):
+def _quick_log_done(request, url: str) -> HttpResponse:
+    """Where to go after a save. The page's script submits with ``fetch`` and follows no
+    redirect (a redirect it gets means the sign-in has ended), so it is told in JSON."""
+    if request.headers.get("X-Quick-Log") == "fetch":
+        return JsonResponse({"location": url})
+    return redirect(url)
+
+
+def _save(user, engagement, data, formsets, *, draft, submission_key=None):
     details = services.EngagementDetails(
         **{name: data[name] for name in services.EngagementDetails.__dataclass_fields__}
     )
@@ -140,7 +156,9 @@ def _save(user, engagement, data, formsets, *, draft):
     }
     if engagement is not None and not engagement.is_draft:
         return services.engagement_update(actor=user, engagement=engagement, details=details, **rows)
-    return services.engagement_log(actor=user, engagement=engagement, details=details, draft=draft, **rows)
+    return services.engagement_log(
+        actor=user, engagement=engagement, details=details, draft=draft, submission_key=submission_key, **rows
+    )
 
 
 def _selected_attendees(user, form) -> list[Person]:

@@ -27,6 +27,12 @@ class SecurityEvent(models.Model):
         STIPEND_CREATED = "stipend_created", _("Created a stipend record")
         STIPEND_APPROVED = "stipend_approved", _("Approved a stipend payment")
         STIPEND_PAID = "stipend_paid", _("Marked a stipend payment paid")
+        MFA_ENROLLED = "mfa_enrolled", _("Set up two-step sign-in")
+        MFA_REMOVED = "mfa_removed", _("Turned off their own two-step sign-in")
+        MFA_RESET = "mfa_reset", _("Reset a user's two-step sign-in")
+        MFA_FAILED = "mfa_failed", _("Two-step sign-in code refused")
+        MFA_RECOVERY_USED = "mfa_recovery_used", _("Used a recovery code")
+        MFA_CODES_REGENERATED = "mfa_codes_regenerated", _("Made new recovery codes")
 
     occurred_at = models.DateTimeField(_("when (UTC)"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

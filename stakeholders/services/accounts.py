@@ -21,6 +21,7 @@ from .. import events
 from ..models import User, UserSession
 from ..roles import Role
 from ..security_log import Action, security_event_record
+from .mfa import mfa_devices_remove_all
 
 
 def _set_roles(user: User, roles: Iterable[Role | str]) -> None:
@@ -117,8 +118,8 @@ def user_language_set(*, user: User, language: str) -> User:
 
 
 def user_deactivate(*, user: User, by: User | None = None) -> int:
-    """Deactivate ``user`` and end every one of their sessions at once; ``by``
-    (the admin) is written to the security log.
+    """Deactivate ``user``, end every one of their sessions at once and delete their
+    two-step sign-in devices; ``by`` (the admin) is written to the security log.
 
     Returns how many sessions were ended.
     """
@@ -127,5 +128,6 @@ def user_deactivate(*, user: User, by: User | None = None) -> int:
         User.objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
         ended, _ = UserSession.objects.filter(user=user).delete()
+        mfa_devices_remove_all(user=user)
         transaction.on_commit(lambda: events.user_deactivated.send(sender=User, user=user))
     return ended

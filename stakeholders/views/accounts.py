@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from ..filters.accounts import UserFilter
 from ..forms.accounts import ProfileForm, UserForm
@@ -16,6 +17,7 @@ from ..forms.base import add_service_errors
 from ..rows import with_detail_urls
 from ..selectors.accounts import user_for_user, users_visible_to, with_list_columns
 from ..services import accounts as services
+from ..services import mfa as mfa_services
 
 PAGE_SIZE = 50
 
@@ -83,9 +85,13 @@ def user_edit(request, pk):
             else:
                 messages.success(request, _("Changes to %(name)s saved.") % {"name": user})
                 return redirect("stakeholders:user_list")
-    return render(
-        request, "stakeholders/user_form.html", {"form": form, "title": _("Edit user %(name)s") % {"name": user}}
-    )
+    context = {
+        "form": form,
+        "title": _("Edit user %(name)s") % {"name": user},
+        "edited_user": user,
+        "two_step_on": mfa_services.mfa_is_enabled(user),
+    }
+    return render(request, "stakeholders/user_form.html", context)
 
 
 @login_required
@@ -103,7 +109,20 @@ def profile(request):
             with translation.override(language):
                 messages.success(request, _("Your preferences are saved."))
             return redirect("stakeholders:profile")
-    return render(request, "stakeholders/profile.html", {"form": form})
+    return render(request, "stakeholders/profile.html", {"form": form, "two_step": _two_step_status(request)})
+
+
+def _two_step_status(request) -> dict:
+    """The profile's "Two-step sign-in" section: on or off, codes left, and whether this
+    session signed in with a recovery code (then the page offers a new authenticator app)."""
+    user = request.user
+    if not mfa_services.mfa_is_enabled(user):
+        return {"on": False}
+    return {
+        "on": True,
+        "codes_left": mfa_services.mfa_recovery_codes_left(user),
+        "via_recovery": isinstance(getattr(user, "otp_device", None), StaticDevice),
+    }
 
 
 @require_POST

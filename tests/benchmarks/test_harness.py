@@ -3,6 +3,7 @@ and one short real run under gunicorn against the test database."""
 
 from __future__ import annotations
 
+import base64
 import json
 import string
 from urllib.parse import quote
@@ -15,6 +16,7 @@ from django.db import connection
 from benchmarks import budgets, harness, pages
 from stakeholders.demo import DEMO_USERS
 from tests.stakeholders.factories import UserFactory
+from tests.two_step import authenticator_of
 
 
 def test_percentile_is_nearest_rank():
@@ -209,6 +211,8 @@ def test_a_short_real_run_under_gunicorn(tmp_path, monkeypatch, capsys):
     argv += ["--workers", "1"]
     argv += ["--load-pages", "login_page", "--clients", "2", "--duration", "1", "--json", str(out)]
     argv += ["--username", "bench-admin", "--password", "bench-password"]
+    # Admins pass the second sign-in step: the harness enters the code of the admin's app.
+    argv += ["--totp-secret", base64.b32encode(bytes.fromhex(authenticator_of(admin).key)).decode()]
     assert harness.main(argv) == 0
 
     assert servers and servers[0].process.poll() is not None, "gunicorn must be stopped"

@@ -1,6 +1,10 @@
-"""Services of the quick log: logging, drafts, the breakdown rule and last contact."""
+"""Services of the quick log: logging, drafts, the breakdown rule, last contact and the idempotency key."""
 
 import datetime
+import threading
+import time
+import uuid
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from engagements.models import Commitment, CommitmentStatusChange, Engagement
+from engagements.services import engagements as services
 from engagements.services.engagements import (
     BreakdownRow,
     CommitmentRow,
@@ -19,7 +24,7 @@ from engagements.services.engagements import (
     engagement_unpublish,
     engagement_update,
 )
-from stakeholders.models import Language
+from stakeholders.models import Language, Person
 from tests.engagements.factories import (
     BreakdownOptionFactory,
     DepartmentFactory,
@@ -291,3 +296,131 @@ def test_database_lets_a_draft_hold_any_counts():
     _check_now()
     draft.breakdowns.create(option=BreakdownOptionFactory(), count=9)
     assert draft.breakdowns.count() == 1
+
+
+# --- The idempotency key (issue 18) -------------------------------------------------
+
+
+def _log_with_key(actor, key, **overrides):
+    attendee = overrides.pop("attendee", None) or PersonFactory()
+    return engagement_log(
+        actor=actor,
+        details=_details(),
+        input_items=[InputItemRow(text="Buses skip the stop"), InputItemRow(text="Streetlights out")],
+        attendee_ids=[attendee.pk],
+        commitments=[CommitmentRow(description="Ask transit to review stop", answers=[1])],
+        submission_key=key,
+        **overrides,
+    )
+
+
+def test_the_same_submission_key_logs_one_engagement(staff_user):
+    """A second log with the same key returns the engagement the first created and writes
+    nothing: no second engagement, attendees, input items, commitments or last-contact update."""
+    key = uuid.uuid4()
+    attendee = PersonFactory()
+    first = _log_with_key(staff_user, key, attendee=attendee)
+    Person.objects.filter(pk=attendee.pk).update(last_contact_on=None)
+
+    again = _log_with_key(staff_user, key, attendee=attendee)
+
+    assert again.pk == first.pk
+    assert Engagement.objects.count() == 1
+    assert first.attendances.count() == 1
+    assert first.input_items.count() == 2
+    assert Commitment.objects.count() == 1
+    assert CommitmentStatusChange.objects.count() == 1
+    attendee.refresh_from_db()
+    assert attendee.last_contact_on is None
+    first.refresh_from_db()
+    assert first.submission_key == key
+
+
+def test_a_repeated_draft_key_keeps_one_draft_that_is_then_logged(staff_user):
+    """Saving a draft twice with one key keeps one draft; resuming and logging it still works."""
+    key = uuid.uuid4()
+    draft = _log_with_key(staff_user, key, draft=True)
+    assert _log_with_key(staff_user, key, draft=True).pk == draft.pk
+
+    logged = engagement_log(actor=staff_user, engagement=draft, details=_details(), submission_key=uuid.uuid4())
+
+    assert logged.pk == draft.pk
+    assert Engagement.objects.get().status == Engagement.Status.LOGGED
+
+
+def test_logs_without_a_key_or_with_different_keys_are_separate(staff_user):
+    """No key (the back office, the demo data) or another key: a new engagement each time."""
+    _log_with_key(staff_user, None)
+    _log_with_key(staff_user, None)
+    _log_with_key(staff_user, uuid.uuid4())
+    assert Engagement.objects.count() == 3
+
+
+def test_another_users_key_is_refused(staff_user):
+    """A key already used by someone else is refused, without showing their engagement."""
+    key = uuid.uuid4()
+    _log_with_key(UserFactory(roles=["Staff"]), key)
+    with pytest.raises(ValidationError) as error:
+        _log_with_key(staff_user, key)
+    assert "already used by someone else" in str(error.value)
+    assert Engagement.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_with_one_key_log_one_engagement():
+    """Two concurrent logs with one key, each on its own database connection: the second
+    waits on the key's unique index until the first commits, then returns its engagement."""
+    actor = UserFactory(roles=["Staff"])
+    attendee = PersonFactory()
+    key = uuid.uuid4()
+    first_inserted, release = threading.Event(), threading.Event()
+    results: dict[str, int] = {}
+    errors: list[BaseException] = []
+    replace_attendees = services._replace_attendees
+
+    def hold_first(engagement, person_ids, *, is_new):
+        # Runs inside the first request's transaction, after its engagement row is written.
+        if threading.current_thread().name == "first":
+            first_inserted.set()
+            release.wait(10)
+        return replace_attendees(engagement, person_ids, is_new=is_new)
+
+    def run(name):
+        try:
+            results[name] = _log_with_key(actor, key, attendee=attendee).pk
+        except BaseException as error:  # reported by the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with mock.patch.object(services, "_replace_attendees", hold_first):
+        first = threading.Thread(target=run, args=("first",), name="first")
+        second = threading.Thread(target=run, args=("second",), name="second")
+        first.start()
+        assert first_inserted.wait(10), errors  # an error in the first request stops it early
+        second.start()
+        _wait_for_a_lock_wait()
+        release.set()
+        first.join(10)
+        second.join(10)
+
+    assert not errors, errors
+    assert results["first"] == results["second"]
+    engagement = Engagement.objects.get()
+    assert engagement.attendances.count() == 1
+    assert engagement.input_items.count() == 2
+    assert engagement.commitments.count() == 1
+
+
+def _wait_for_a_lock_wait(seconds=10):
+    """Until another connection waits on a lock (the second request's insert on the key)."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the second request never waited for the first")

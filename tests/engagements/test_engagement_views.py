@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -431,3 +433,127 @@ def test_engagement_page_shows_everything_in_a_constant_number_of_queries(
     assert "English, Spanish" in body and "Transit" in body and "Host 0" in body
     assert '<span class="badge text-bg-info">Theme 0</span>' in body
     assert "Promise 0" in body and "<td>1</td></tr>" in body  # one loop-back
+
+
+# --- The idempotency key and the page's script (issue 18) ----------------------------
+
+
+def _key_on(page: str) -> str:
+    match = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', page)
+    assert match, "the quick log carries a hidden submission_key"
+    return match.group(1)
+
+
+def test_each_quick_log_fill_gets_its_own_key(client, staff_user):
+    """The page carries a hidden idempotency key, new at each visit, and what the script needs."""
+    client.force_login(staff_user)
+    first, second = client.get(LOG_URL).content.decode(), client.get(LOG_URL).content.decode()
+    assert uuid.UUID(_key_on(first)) != uuid.UUID(_key_on(second))
+    assert f'data-user="{staff_user.pk}"' in first
+    assert f'data-service-worker="{reverse("service_worker")}"' in first
+    assert f'href="{reverse("login")}?next=/engagements/log/"' in first  # the "Sign in again" link
+
+
+def test_a_repeated_post_redirects_to_the_engagement_already_logged(client, staff_user):
+    """The same form sent twice (a double tap, a retry) logs one engagement with one set of rows,
+    and the repeat lands on it."""
+    client.force_login(staff_user)
+    key = _key_on(client.get(LOG_URL).content.decode())
+    person = PersonFactory()
+    data = _post_data(attendees=[str(person.pk)], submission_key=key)
+    _with_rows(data, "input", [{"text": "Bus 7 is late", "count_raised": "4"}])
+    _with_rows(data, "commitment", [{"description": "Ask transit about bus 7", "answers": "1"}])
+
+    first = client.post(LOG_URL, data)
+    again = client.post(LOG_URL, data)
+
+    engagement = Engagement.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert first.url == again.url == reverse("engagements:detail", args=[engagement.pk])
+    assert engagement.submission_key == uuid.UUID(key)
+    assert engagement.input_items.count() == 1
+    assert engagement.attendances.count() == 1
+    assert engagement.commitments.count() == 1
+
+
+def test_the_script_is_told_where_to_go_in_json(client, staff_user):
+    """A submission from the page's script (X-Quick-Log: fetch) gets the next address in JSON,
+    not a redirect: to the script a redirect means the sign-in has ended."""
+    client.force_login(staff_user)
+    data = _post_data(submission_key=str(uuid.uuid4()))
+
+    response = client.post(LOG_URL, data, headers={"X-Quick-Log": "fetch"})
+    again = client.post(LOG_URL, data, headers={"X-Quick-Log": "fetch"})
+
+    engagement = Engagement.objects.get()
+    assert response.json() == again.json() == {"location": reverse("engagements:detail", args=[engagement.pk])}
+    draft = client.post(
+        LOG_URL, _post_data(action="draft", submission_key=str(uuid.uuid4())), headers={"X-Quick-Log": "fetch"}
+    )
+    assert draft.json() == {"location": reverse("engagements:drafts")}
+
+
+def test_a_signed_out_submission_is_sent_to_sign_in_and_saves_nothing(client, staff_user):
+    """After the sign-in ends, a submission is redirected to the sign-in page (which the script
+    reports) and nothing is logged."""
+    response = client.post(LOG_URL, _post_data(submission_key=str(uuid.uuid4())), headers={"X-Quick-Log": "fetch"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert not Engagement.objects.exists()
+
+
+def test_drafts_keep_working_with_a_key(client, staff_user):
+    """Save as draft twice with one key keeps one draft, which is then finished as before."""
+    client.force_login(staff_user)
+    data = _post_data(title="", action="draft", submission_key=str(uuid.uuid4()))
+    client.post(LOG_URL, data)
+    response = client.post(LOG_URL, data)
+
+    draft = Engagement.objects.get()
+    assert response.url == reverse("engagements:drafts")
+    resume = reverse("engagements:resume", args=[draft.pk])
+    resumed_key = _key_on(client.get(resume).content.decode())
+    response = client.post(resume, _post_data(title="Finished", submission_key=resumed_key))
+    draft.refresh_from_db()
+    assert response.url == reverse("engagements:detail", args=[draft.pk])
+    assert draft.status == Engagement.Status.LOGGED
+
+
+def test_a_missing_or_malformed_key_still_logs(client, staff_user):
+    """The key is a safeguard, not a requirement: without one (or with garbage) the log is saved."""
+    client.force_login(staff_user)
+    assert client.post(LOG_URL, _post_data()).status_code == 302
+    assert client.post(LOG_URL, _post_data(submission_key="not-a-key")).status_code == 302
+    assert Engagement.objects.filter(submission_key=None).count() == 2
+
+
+def test_someone_elses_key_is_refused_on_the_page(client, staff_user):
+    """A key another user's log already holds re-renders the form with a message and logs nothing."""
+    key = uuid.uuid4()
+    EngagementFactory(title="Not yours", submission_key=key, created_by=UserFactory(roles=["Staff"]))
+    client.force_login(staff_user)
+
+    response = client.post(LOG_URL, _post_data(submission_key=str(key)))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This form was already used by someone else." in body
+    assert "Not yours" not in body
+    assert Engagement.objects.count() == 1
+
+
+def test_the_key_stays_out_of_exports_and_the_public_page(client, coordinator_user):
+    """The idempotency key is bookkeeping: neither the CSV nor the public page shows it."""
+    key = uuid.uuid4()
+    engagement = EngagementFactory(title="Keyed session", submission_key=key)
+    client.force_login(coordinator_user)
+    client.post(reverse("engagements:publish", args=[engagement.pk]))
+    engagement.refresh_from_db()
+
+    exported = client.get(reverse("engagements:list"), {"format": "csv"}).content.decode()
+    public = client.get(engagement.get_public_url()).content.decode()
+    detail = client.get(reverse("engagements:detail", args=[engagement.pk])).content.decode()
+
+    assert "Keyed session" in exported and "Keyed session" in public
+    for body in (exported, public, detail):
+        assert str(key) not in body and key.hex not in body

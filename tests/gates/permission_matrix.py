@@ -20,6 +20,9 @@ MATRIX: dict[str, tuple[str, str]] = {
     "home": ("302 200 200 200 200", "405 405 405 405 405"),
     "healthz": ("200 200 200 200 200", "405 405 405 405 405"),
     "favicon.ico": ("301 301 301 301 301", "301 301 301 301 301"),
+    # Installable app (issue 18): public, like the favicon; neither is an HTML page.
+    "manifest": ("200 200 200 200 200", "405 405 405 405 405"),
+    "service_worker": ("200 200 200 200 200", "405 405 405 405 405"),
     # --- Accounts ----------------------------------------------------------------
     "login": ("200 302 302 302 302", "200 302 302 302 302"),
     "logout": ("405 405 405 405 405", "302 302 302 302 302"),
@@ -39,6 +42,18 @@ MATRIX: dict[str, tuple[str, str]] = {
     # POST naming a language: none named is a 400 that changes nothing.
     "stakeholders:profile": ("302 200 200 200 200", "302 200 200 200 200"),
     "stakeholders:language_set": ("405 405 405 405 405", "400 400 400 400 400"),
+    # --- Two-step sign-in (issue 18) --------------------------------------------------
+    # The world's admin has an authenticator app and a session that passed the second step;
+    # the other roles have not set it up. The step itself (code, recovery code) redirects
+    # whoever owes nothing; anyone may set it up; codes and turning it off need an app.
+    # An admin who has not passed the step gets 302 to it on every other page (an admin
+    # without an app: to setting it up), see tests/stakeholders/test_two_step_views.py.
+    "stakeholders:mfa_verify": ("302 302 302 302 302", "302 302 302 302 302"),
+    "stakeholders:mfa_recovery": ("302 302 302 302 302", "302 302 302 302 302"),
+    "stakeholders:mfa_enrol": ("302 200 200 200 200", "302 200 200 200 200"),
+    "stakeholders:mfa_codes": ("302 302 302 200 302", "302 302 302 200 302"),
+    "stakeholders:mfa_remove": ("302 302 302 200 302", "302 302 302 200 302"),
+    "stakeholders:user_mfa_reset": ("405 405 405 405 405", "302 403 403 302 403"),
     # --- People and organizations (issue 3) -----------------------------------------
     "stakeholders:person_list": ("302 200 200 200 200", "302 200 200 200 200"),
     "stakeholders:person_export": ("302 200 200 200 200", "302 200 200 200 200"),

@@ -13,12 +13,14 @@ every role gets.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import Resolver404, resolve
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from stakeholders.demo import DEMO_PASSWORD, seed_users
 from tests.browser import log_in
@@ -153,9 +155,21 @@ class Walk:
         submit = form.locator(SUBMIT).filter(visible=True)
         if not submit.count():
             return False
+        # The quick log submits with fetch: it then either goes to another page or shows its
+        # problems in place. Wait for a new document or for the problems (not for ever: the
+        # browser's own validation may keep a form from being sent at all).
+        page.evaluate("window.walkSubmitted = true")
         submit.last.click()
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.wait_for_function(
+                "() => !window.walkSubmitted || document.querySelector('[data-error-summary]')", timeout=10_000
+            )
         page.wait_for_load_state()
         _settle(page)
+        # Shown in place, the form's buttons may still be fading into their hover colours.
+        page.wait_for_function(
+            "() => document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState !== 'running')"
+        )
         self.pages += 1
         self.problems.append(describe(violations_on(page), f"{path} submitted empty as {role}"))
         return True

@@ -29,6 +29,8 @@ from django.db import connection, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.test import Client
 from django.urls import path
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -64,11 +66,14 @@ REDIRECTS = {302, 303}
 REJECTIONS = {200, 400, 403, 404, 422, 429}
 
 # Tables that legitimately change on a rejected post: sessions (saved on every
-# request), django-axes' attempt logs and the security log (failed sign-ins).
+# request), django-axes' attempt logs, the security log (failed sign-ins) and the
+# two-step devices, whose throttle counts each wrong code.
 VOLATILE_TABLES = {
     "django_session",
     UserSession._meta.db_table,
     SecurityEvent._meta.db_table,
+    TOTPDevice._meta.db_table,
+    StaticDevice._meta.db_table,
 }
 VOLATILE_PREFIXES = ("axes_",)
 

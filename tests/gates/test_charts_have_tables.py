@@ -5,6 +5,7 @@ them, read from the drawn chart objects in the browser."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -64,6 +65,7 @@ def test_every_chart_and_graph_of_the_demo_city_has_a_table_with_the_same_data(p
         graph = sorted(map(tuple, page.evaluate(GRAPH)))
         # The table is its own paged page, linked under the graph: read every page of it.
         page.get_by_test_id("network-table-link").click()
+        page.wait_for_url(re.compile(rf"/coalitions/{coalition.pk}/allies/network/"))  # not the map still
         rows = page.evaluate(GRAPH_TABLE)
         while next_page(page).count():
             next_page(page).click()

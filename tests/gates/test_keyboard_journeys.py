@@ -13,11 +13,13 @@ from playwright.sync_api import expect
 
 from coalition.models import AllyStance
 from engagements.models import Engagement
-from stakeholders.models import StipendPayment
+from stakeholders.models import StipendPayment, User
+from tests.browser import SECOND_STEP_PATH
 from tests.coalition.factories import AllyStanceFactory, CoalitionFactory
 from tests.gates.demo_city import restore_reference_data
 from tests.stakeholders.factories import PASSWORD, UserFactory
 from tests.stakeholders.stipend_factories import AgreementFactory, PaymentFactory
+from tests.two_step import authenticator_of, next_code
 
 FOCUS_VISIBLE = """() => {
   const el = document.activeElement;
@@ -50,6 +52,11 @@ def keyboard_log_in(page, live_server, username: str) -> None:
     tab_to(page, "#id_password")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"^{re.escape(live_server.url)}(/$|{SECOND_STEP_PATH})"))
+    if SECOND_STEP_PATH in page.url:  # admins: the second step, by keyboard too
+        tab_to(page, "#id_code")
+        page.keyboard.type(next_code(authenticator_of(User.objects.get(username=username))))
+        page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
 
 

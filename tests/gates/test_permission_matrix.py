@@ -6,7 +6,6 @@ import re
 from html import unescape
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.gates.permission_matrix import (
@@ -17,6 +16,7 @@ from tests.gates.permission_matrix import (
     ROLES,
 )
 from tests.gates.world import build_world
+from tests.two_step import Client
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +54,9 @@ def _url(world, name, route):
 
 
 def _client_for(user):
+    """A client signed in as ``user``; an admin's session has passed the second step with the
+    admin's authenticator app (see tests/two_step.py), so the admin column shows what a fully
+    signed-in admin gets. One who has not is sent to the step (tests/stakeholders/test_two_step_views.py)."""
     client = Client()
     if user is not None:
         client.force_login(user)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.gates.test_permission_matrix import PROJECT_PATTERNS, _route_kwargs
 from tests.gates.world import build_world
+from tests.two_step import Client  # force_login passes an admin's second step too
 
 RECORD_VIEW = re.compile(
     r"(^|_)(detail|edit|delete|export|csv|statement|panel|ics|document|download)$|\.csv$|^(detail|edit|ics|resume)$"

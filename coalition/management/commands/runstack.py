@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from coalition import embedded_postgres
-from stakeholders.demo import DEMO_PASSWORD, DEMO_USERS
+from stakeholders.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seed_two_step
 from stakeholders.models import User
 
 
@@ -34,6 +34,7 @@ class Command(BaseCommand):
         if not User.objects.exists():
             self.stdout.write("Empty database: seeding the demo city…")
             call_command("seed_demo")
+        seed_two_step()  # demo admins who have no authenticator app get the demo one
 
         python = sys.executable
         processes = [
@@ -102,6 +103,8 @@ class Command(BaseCommand):
                 f"    {username:<12} {DEMO_PASSWORD}   ({', '.join(str(r) for r in roles)})"
                 for username, _f, _l, roles in DEMO_USERS
             ],
+            "  Admins sign in with two steps: add this setup key to an authenticator app",
+            f"  (or any TOTP tool) and enter its 6-digit code: {DEMO_TOTP_SECRET}",
             "  Celery worker and beat are running. Press Ctrl-C to stop everything.",
             "=" * 64,
             "",
