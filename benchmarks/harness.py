@@ -450,7 +450,7 @@ def measure_page(
         "http_floor": http_floor,
         # Page median over the HTTP floor's median (the SQL floor's when no floor server ran).
         "floor_ratio": round(latency["median"] / ratio_base, 1) if ratio_base else None,
-        "budget_p95_ms": budgets.p95_budget_ms(page.kind),
+        "budget_p95_ms": budgets.p95_budget_ms(page.kind, page.name),
     }
 
 
@@ -564,7 +564,7 @@ def page_rows(result: dict) -> list[list]:
                 page["kind"],
                 page["latency_ms"]["median"],
                 page["latency_ms"]["p95"],
-                budgets.p95_budget_ms(page["kind"]),
+                budgets.p95_budget_ms(page["kind"], page["name"]),
                 page["queries"]["max"] if page["queries"] else None,
                 page["db_ms"]["median"] if page["db_ms"] else None,
                 round(page["bytes"]["median"] / 1024, 1),

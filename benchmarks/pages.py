@@ -10,7 +10,8 @@ needs is here. To benchmark a new page, append one ``Page(...)`` to ``PAGES``:
     Which latency budget applies (see ``benchmarks/budgets.py``): ``"list"``,
     ``"detail"``, ``"page"`` (other HTML pages) — all 60 ms; ``"search"`` 100 ms;
     ``"map"`` 150 ms; ``"submit"`` (a form POST) 200 ms; ``"json"`` 300 ms and
-    under 1 MB. The page/floor ratio budget (10x) applies to list, detail and search.
+    under 1 MB; ``"api"`` (a REST API page) 60 ms (``budgets.P95_MS_BY_PAGE`` holds
+    some pages to less). The page/floor ratio budget (10x) applies to list, detail and search.
 ``path``
     The URL path with query string. ``{name}`` placeholders are filled from the
     columns of the ``lookup`` row, e.g. ``"/people/{id}/"``.
@@ -79,7 +80,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS = ("list", "detail", "panel", "page", "search", "map", "submit", "json")
+KINDS = ("list", "detail", "panel", "page", "search", "map", "submit", "json", "api")
 
 
 @dataclass(frozen=True)
@@ -566,6 +567,41 @@ PAGES: list[Page] = [
         role=None,
         # The sign-in form shows no rows: the floor is one round trip to the database.
         floor="SELECT 1",
+    ),
+    # --- REST API (issue 15): JSON pages, signed in with the session like the pages ---
+    Page(
+        name="api_people_list",
+        kind="api",
+        path="/api/v1/people/?page_size=100",
+        role="staff",
+        # Every field of a person the API shows, 100 to a page in id order (a cursor page counts nothing).
+        floor=(
+            "SELECT p.id, p.first_name, p.last_name, p.preferred_name, p.pronouns, p.email, p.phone,"
+            " p.preferred_language_id, p.neighborhood_id, p.may_contact, p.may_share, p.notes, p.last_contact_on,"
+            " p.created_at, p.updated_at,"
+            " ARRAY(SELECT x.language_id FROM stakeholders_person_languages x WHERE x.person_id = p.id) AS languages,"
+            " ARRAY(SELECT t.name FROM stakeholders_person_tags x JOIN stakeholders_tag t ON t.id = x.tag_id"
+            " WHERE x.person_id = p.id) AS tags"
+            " FROM stakeholders_person p ORDER BY p.id LIMIT 100"
+        ),
+    ),
+    Page(
+        name="api_engagements_list",
+        kind="api",
+        path="/api/v1/engagements/",
+        role="staff",
+        # A page of 50 logged engagements with their linked ids, attendees, breakdowns and input items.
+        floor=(
+            "SELECT e.id, e.kind, e.title, e.starts_at, e.ends_at, e.neighborhood_id, e.location, e.summary,"
+            " e.attendance_total, e.coalition_id, e.created_at, e.updated_at,"
+            " ARRAY(SELECT x.language_id FROM engagements_engagement_languages x WHERE x.engagement_id = e.id),"
+            " ARRAY(SELECT x.organization_id FROM engagements_engagement_host_organizations x"
+            " WHERE x.engagement_id = e.id),"
+            " ARRAY(SELECT x.person_id FROM engagements_attendance x WHERE x.engagement_id = e.id),"
+            " ARRAY(SELECT c.id FROM engagements_commitment c WHERE c.engagement_id = e.id),"
+            " ARRAY(SELECT i.text FROM engagements_inputitem i WHERE i.engagement_id = e.id)"
+            " FROM engagements_engagement e WHERE e.status = 'logged' ORDER BY e.id LIMIT 50"
+        ),
     ),
 ]
 

@@ -5,12 +5,13 @@ PostgreSQL cannot store or compare text containing NUL (psycopg2 raises
 search box read straight from ``request.GET``, a field that is not a Django
 ``CharField``, a third-party handler reading ``request.POST`` — is a 500.
 Django's ``CharField`` already turns NUL into a field error; this covers every
-other path. A browser never sends NUL from a form, so the answer is a plain 400.
+other path. A browser never sends NUL from a form, so the answer is a plain 400
+(JSON with ``detail`` for the API).
 """
 
 from __future__ import annotations
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
@@ -30,8 +31,10 @@ class RejectNullCharactersMiddleware:
             "multipart/form-data",
         }
         if NUL in request.path or _carries_nul(request.GET) or (has_form_body and _carries_nul(request.POST)):
-            return HttpResponseBadRequest(
-                _("The request contains a NUL character, which this site does not accept. Remove it and try again."),
-                content_type="text/plain; charset=utf-8",
+            message = _(
+                "The request contains a NUL character, which this site does not accept. Remove it and try again."
             )
+            if request.path.startswith("/api/"):  # API clients read JSON errors
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here: no CDN
     "stakeholders",
     "coalition.apps.CoalitionConfig",
     "engagements",
@@ -274,6 +277,76 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Cache --------------------------------------------------------------------
+# The API's rate limits count in the cache. With CACHE_URL (production: Redis) every
+# process shares the counts; without it each process counts its own.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# --- REST API (issue 15) --------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "stakeholders.api.auth.TokenAuthentication",
+        "stakeholders.api.auth.CsrfSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "stakeholders.api.base.RolePermission",
+        "stakeholders.api.auth.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["stakeholders.api.auth.PerTokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "stakeholders.api.base.CursorPage",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": ["stakeholders.api.base.SizeLimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="600/min")  # per token (per user for a session)
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Coalition API",
+    "DESCRIPTION": (
+        "People, organizations, government structure, relationships, engagements, commitments, "
+        "coalitions, follow-ups and stipend payments, as the signed-in user (or their token) may see them."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    # No deep links: Swagger UI nests them inside each operation's button (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": False, "displayRequestDuration": True},
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Choice sets named after their model (several models have a "kind" or a "status").
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "stakeholders.models.people.Organization.Kind",
+        "ElectionKindEnum": "stakeholders.models.government.Election.Kind",
+        "RelationshipKindEnum": "stakeholders.models.relationships.Relationship.Kind",
+        "CoalitionStatusEnum": "coalition.models.Coalition.Status",
+        "MembershipRoleEnum": "coalition.models.Membership.Role",
+        "MemberResourceKindEnum": "coalition.models.MemberResource.Kind",
+        "StanceEnum": "coalition.models.Stance",
+        "InfluenceEnum": "coalition.models.Influence",
+        "RiskFlagCodeEnum": "coalition.api.RISK_FLAG_CODES",
+        "EngagementKindEnum": "engagements.models.engagements.Engagement.Kind",
+        "CommitmentStatusEnum": "engagements.models.engagements.Commitment.Status",
+        "LoopBackMethodEnum": "engagements.models.engagements.LoopBack.Method",
+        "FollowUpReasonEnum": "engagements.models.followups.FollowUp.Reason",
+        "FollowUpStatusEnum": "engagements.models.followups.FollowUp.Status",
+        "FollowUpMoveEnum": "engagements.api.FOLLOW_UP_MOVES",
+        "FollowUpSourceEnum": "engagements.models.followups.FollowUp.Source",
+        "StipendPaymentStatusEnum": "stakeholders.models.stipends.StipendPayment.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "stakeholders.api.schema.add_error_responses",
+        "stakeholders.api.schema.allow_blank_formats",
+    ],
+}
 
 # --- Forms and UI -------------------------------------------------------------
 # Django's renderer, writing <select> markup in Python (one template include per option is slow).

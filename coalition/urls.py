@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("stakeholders.urls")),
     path("engagements/", include("engagements.urls")),
     path("coalitions/", include("coalition.coalition_urls")),
+    path("api/v1/", include("coalition.api_urls")),
     path("backoffice/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),

@@ -57,7 +57,12 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+API_PREFIX = "/api/"
+
+
 def page_not_found(request, exception=None):
+    if request.path.startswith(API_PREFIX):  # an address the API does not have (``/api/v1/people/0.5/``)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("users/create/", account_views.user_create, name="user_create"),
     path("users/<int:pk>/edit/", account_views.user_edit, name="user_edit"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/api-tokens/create/", account_views.api_token_create, name="api_token_create"),
+    path("accounts/api-tokens/<int:pk>/revoke/", account_views.api_token_revoke, name="api_token_revoke"),
     # Two-step sign-in (issue 18)
     path("accounts/two-step/", mfa_views.mfa_verify, name="mfa_verify"),
     path("accounts/two-step/recovery/", mfa_views.mfa_recovery, name="mfa_recovery"),

@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from ..models import User
+from ..models import ApiToken, User
 from ..roles import Role
 from .base import BoundedInputMixin
 
@@ -111,3 +111,18 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         with translation.override(context["user"].language or translation.get_language()):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+class ApiTokenForm(BoundedInputMixin, forms.Form):
+    """A new personal API token: what it is for, what it may do, how long it lasts."""
+
+    name = forms.CharField(label=_("What it is for"), max_length=100, help_text=_("For example “311 sync”."))
+    scope = forms.ChoiceField(label=_("It may"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ)
+    lifetime_days = forms.IntegerField(
+        label=_("Days until it expires"), min_value=1, max_value=365, initial=90, help_text=_("1 to 365 days.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -15,9 +15,11 @@ from .people import (
 from .relationships import Relationship
 from .security import SecurityEvent
 from .stipends import FundingSource, LiaisonProfile, StipendAgreement, StipendPayment
+from .tokens import ApiToken
 
 __all__ = [
     "Affiliation",
+    "ApiToken",
     "Department",
     "Election",
     "FundingSource",

@@ -33,6 +33,9 @@ class SecurityEvent(models.Model):
         MFA_FAILED = "mfa_failed", _("Two-step sign-in code refused")
         MFA_RECOVERY_USED = "mfa_recovery_used", _("Used a recovery code")
         MFA_CODES_REGENERATED = "mfa_codes_regenerated", _("Made new recovery codes")
+        API_TOKEN_CREATED = "api_token_created", _("Created an API token")
+        API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")
+        API_TOKEN_USED = "api_token_used", _("Used an API token")
 
     occurred_at = models.DateTimeField(_("when (UTC)"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -7,7 +7,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from ..models import User
+from ..models import ApiToken, User
 
 
 def users_visible_to(actor: User) -> QuerySet[User]:
@@ -33,3 +33,8 @@ def with_list_columns(users: QuerySet[User]) -> QuerySet[User]:
 def user_for_user(actor: User, pk: int) -> User:
     """One user account, or 404 when ``actor`` may not see it."""
     return get_object_or_404(users_visible_to(actor), pk=pk)
+
+
+def api_token_for_user(actor: User, pk: int) -> ApiToken:
+    """One of ``actor``'s own API tokens, or 404: nobody reaches another user's token."""
+    return get_object_or_404(ApiToken.objects.filter(user=actor), pk=pk)

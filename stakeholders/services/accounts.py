@@ -22,6 +22,7 @@ from ..models import User, UserSession
 from ..roles import Role
 from ..security_log import Action, security_event_record
 from .mfa import mfa_devices_remove_all
+from .tokens import api_tokens_revoke_all
 
 
 def _set_roles(user: User, roles: Iterable[Role | str]) -> None:
@@ -118,8 +119,9 @@ def user_language_set(*, user: User, language: str) -> User:
 
 
 def user_deactivate(*, user: User, by: User | None = None) -> int:
-    """Deactivate ``user``, end every one of their sessions at once and delete their
-    two-step sign-in devices; ``by`` (the admin) is written to the security log.
+    """Deactivate ``user``, end every one of their sessions at once, delete their
+    two-step sign-in devices and revoke their API tokens; ``by`` (the admin) is written
+    to the security log.
 
     Returns how many sessions were ended.
     """
@@ -129,5 +131,6 @@ def user_deactivate(*, user: User, by: User | None = None) -> int:
         user.is_active = False
         ended, _ = UserSession.objects.filter(user=user).delete()
         mfa_devices_remove_all(user=user)
+        api_tokens_revoke_all(user=user)  # they stop anyway (an inactive user's token fails); this says so
         transaction.on_commit(lambda: events.user_deactivated.send(sender=User, user=user))
     return ended

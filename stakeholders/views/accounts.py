@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,12 +13,13 @@ from django.views.decorators.http import require_POST, require_safe
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from ..filters.accounts import UserFilter
-from ..forms.accounts import ProfileForm, UserForm
+from ..forms.accounts import ApiTokenForm, ProfileForm, UserForm
 from ..forms.base import add_service_errors
 from ..rows import with_detail_urls
-from ..selectors.accounts import user_for_user, users_visible_to, with_list_columns
+from ..selectors.accounts import api_token_for_user, user_for_user, users_visible_to, with_list_columns
 from ..services import accounts as services
 from ..services import mfa as mfa_services
+from ..services import tokens as token_services
 
 PAGE_SIZE = 50
 
@@ -109,7 +111,57 @@ def profile(request):
             with translation.override(language):
                 messages.success(request, _("Your preferences are saved."))
             return redirect("stakeholders:profile")
-    return render(request, "stakeholders/profile.html", {"form": form, "two_step": _two_step_status(request)})
+    return render(
+        request,
+        "stakeholders/profile.html",
+        {
+            "form": form,
+            "two_step": _two_step_status(request),
+            "token_form": ApiTokenForm(),
+            "tokens": request.user.api_tokens.all(),
+            # Shown once, on the page the creation redirects to, then gone from the session.
+            "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+        },
+    )
+
+
+NEW_TOKEN_SESSION_KEY = "_new_api_token"  # noqa: S105  (a session key name, not a secret)
+
+
+@login_required
+@require_POST
+def api_token_create(request):
+    """Make a personal API token; the profile page shows it once."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _row, token = token_services.api_token_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session[NEW_TOKEN_SESSION_KEY] = token
+            messages.success(request, _("Token created. Copy it now: it is shown only this once."))
+            return redirect(f"{reverse('stakeholders:profile')}#api-tokens")
+    return render(
+        request,
+        "stakeholders/profile.html",
+        {
+            "form": ProfileForm(initial={"language": request.user.language}),
+            "two_step": _two_step_status(request),
+            "token_form": form,
+            "tokens": request.user.api_tokens.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    """Stop one of the user's own tokens, at once."""
+    token = api_token_for_user(request.user, pk)
+    token_services.api_token_revoke(token=token, by=request.user)
+    messages.success(request, _("Token “%(name)s” revoked: it no longer works.") % {"name": token.name})
+    return redirect(f"{reverse('stakeholders:profile')}#api-tokens")
 
 
 def _two_step_status(request) -> dict:

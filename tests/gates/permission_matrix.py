@@ -42,6 +42,9 @@ MATRIX: dict[str, tuple[str, str]] = {
     # POST naming a language: none named is a 400 that changes nothing.
     "stakeholders:profile": ("302 200 200 200 200", "302 200 200 200 200"),
     "stakeholders:language_set": ("405 405 405 405 405", "400 400 400 400 400"),
+    # Personal API tokens: a user's own, made and revoked on the profile page (POST only).
+    "stakeholders:api_token_create": ("302 405 405 405 405", "302 200 200 200 200"),
+    "stakeholders:api_token_revoke": ("302 405 405 405 405", "302 404 404 404 404"),
     # --- Two-step sign-in (issue 18) --------------------------------------------------
     # The world's admin has an authenticator app and a session that passed the second step;
     # the other roles have not set it up. The step itself (code, recovery code) redirects
@@ -210,6 +213,59 @@ MATRIX: dict[str, tuple[str, str]] = {
     # Engagements paid for by a stipend payment / facilitated by a liaison (panels on stipend pages).
     "engagements:payment_engagements_panel": ("302 403 403 200 404", "302 403 403 302 404"),
     "engagements:liaison_engagements_panel": ("302 403 403 200 404", "302 403 403 200 404"),
+    # --- REST API (issue 15) --------------------------------------------------------------
+    # Sessions as on the pages (the test client's session counts as a browser's). Anonymous
+    # callers get 401 (with WWW-Authenticate: Bearer). An empty POST is a 400 with field
+    # errors for those who may create, a 403 for those who may not; a detail address takes
+    # no POST (405, checked before the record). Tokens are in tests/api/: a liaison's token
+    # sees what the liaison sees.
+    "api:api-root": ("401 200 200 200 200", "401 405 405 405 405"),
+    "api:schema": ("401 200 200 200 200", "401 405 405 405 405"),
+    "api:docs": ("401 200 200 200 200", "401 405 405 405 405"),
+    # people and organizations
+    "api:person-list": ("401 200 200 200 200", "401 400 400 400 403"),
+    "api:person-detail": ("401 200 200 200 404", "401 405 405 405 405"),
+    "api:organization-list": ("401 200 200 200 403", "401 400 400 400 403"),
+    "api:organization-detail": ("401 200 200 200 403", "401 405 405 405 405"),
+    # government structure and relationships
+    # The structure is read-only here (changes stay on the pages, where a turnover is one step).
+    "api:department-list": ("401 200 200 200 200", "401 405 405 405 405"),
+    "api:department-detail": ("401 200 200 200 200", "401 405 405 405 405"),
+    "api:position-list": ("401 200 200 200 200", "401 405 405 405 405"),
+    "api:position-detail": ("401 200 200 200 200", "401 405 405 405 405"),
+    "api:tenure-list": ("401 200 200 200 200", "401 405 405 405 405"),
+    "api:tenure-detail": ("401 200 200 200 200", "401 405 405 405 405"),
+    "api:election-list": ("401 200 200 200 200", "401 405 405 405 405"),
+    "api:election-detail": ("401 200 200 200 200", "401 405 405 405 405"),
+    # Relationships as on their pages: a liaison sees only their own (not the world's: 404);
+    # coordinators and admins add, change and end them (an empty body: 400).
+    "api:relationship-list": ("401 200 200 200 200", "401 403 400 400 403"),
+    "api:relationship-detail": ("401 200 200 200 404", "401 405 405 405 405"),
+    "api:relationship-end": ("401 405 405 405 405", "401 403 400 400 403"),
+    # stipend payments
+    # Admins only (read-only): everyone else 403, a liaison too (their statement stays a page).
+    "api:stipend-payment-list": ("401 403 403 200 403", "401 405 405 405 405"),
+    "api:stipend-payment-detail": ("401 403 403 200 403", "401 405 405 405 405"),
+    # coalition
+    # Coordinators (the coalitions they coordinate) and admins only; staff and liaisons get
+    # 403 before the method is looked at. Stances are added and changed by those who manage.
+    "api:coalition-list": ("401 403 200 200 403", "401 403 405 405 403"),
+    "api:coalition-detail": ("401 403 200 200 403", "401 403 405 405 403"),
+    "api:coalition-stances": ("401 403 200 200 403", "401 403 400 400 403"),
+    "api:coalition-stance-detail": ("401 403 200 200 403", "401 403 405 405 403"),
+    # engagements, commitments, follow-ups
+    # The world's engagement (and its commitment) is staff's and no liaison's: the liaison
+    # gets 404. Everyone who may log one gets 400 for an empty POST (no title or start).
+    "api:engagement-list": ("401 200 200 200 200", "401 400 400 400 400"),
+    "api:engagement-detail": ("401 200 200 200 404", "401 405 405 405 405"),
+    "api:commitment-list": ("401 200 200 200 200", "401 405 405 405 405"),
+    "api:commitment-detail": ("401 200 200 200 404", "401 405 405 405 405"),
+    # Changing a status is for coordinators and admins (403 before the record is looked up).
+    "api:commitment-status": ("401 405 405 405 405", "401 403 400 400 403"),
+    # Follow-ups are the caller's own: this one is the admin's, 404 for everyone else.
+    "api:followup-list": ("401 200 200 200 200", "401 405 405 405 405"),
+    "api:followup-detail": ("401 404 404 200 404", "401 405 405 405 405"),
+    "api:followup-status": ("401 405 405 405 405", "401 404 404 400 404"),
 }
 
 # Rows owned by their creator: status for a second user of the owner's role (GET, POST).
@@ -227,6 +283,8 @@ OTHER: dict[str, tuple[str, int, int]] = {
     "engagements:followup_done": ("staff", 405, 404),
     "engagements:followup_dismiss": ("staff", 405, 404),
     "engagements:followup_snooze": ("staff", 405, 404),
+    "api:followup-detail": ("admin", 404, 405),
+    "api:followup-status": ("admin", 405, 404),
     # A coordinator who does not coordinate the coalition does not see it.
     "coalition:detail": ("coordinator", 404, 404),
     "coalition:edit": ("coordinator", 404, 404),

@@ -22,6 +22,7 @@ from coalition.models import Agreement, MemberResource, WorkingGroup
 from engagements.models import CalendarFeed, Engagement, LoopBack
 from engagements.models.engagements import new_public_token
 from stakeholders.models import StipendAgreement, StipendPayment
+from stakeholders.services.tokens import api_token_create
 from tests.coalition.factories import AllyStanceFactory, CoalitionFactory, GoalFactory, MembershipFactory
 from tests.engagements.factories import CommitmentFactory, EngagementFactory
 from tests.engagements.followup_factories import FollowUpFactory
@@ -89,6 +90,24 @@ RECORD_FOR_PREFIX = {
     "stakeholders:payment_approve": "payment_submitted",
     "stakeholders:payment_reject": "payment_submitted",
     "stakeholders:payment_mark_paid": "payment_approved",
+    # REST API (issue 15): router names are <basename>-detail
+    "stakeholders:api_token_revoke": "api_token",
+    "api:person-detail": "person",
+    "api:organization-detail": "organization",
+    "api:department-detail": "department",
+    "api:position-detail": "position",
+    "api:tenure-detail": "tenure",
+    "api:election-detail": "election",
+    "api:relationship-detail": "relationship",
+    "api:relationship-end": "relationship",
+    "api:coalition-detail": "coalition",
+    "api:coalition-stances": "coalition",
+    "api:engagement-detail": "engagement",
+    "api:commitment-detail": "commitment",
+    "api:commitment-status": "commitment",
+    "api:followup-detail": "admin_followup",
+    "api:followup-status": "admin_followup",
+    "api:stipend-payment-detail": "payment",
 }
 
 
@@ -97,6 +116,7 @@ class World:
     users: dict[str, object] = field(default_factory=dict)  # role -> user (None for anonymous)
     others: dict[str, object] = field(default_factory=dict)  # role -> a second user of that role
     target_user: object = None
+    api_token: object = None  # target_user's: nobody else may revoke it
     person: object = None
     organization: object = None
     affiliation: object = None
@@ -113,6 +133,7 @@ class World:
     loop_back: object = None
     calendar_feed: object = None  # users["staff"]'s feed
     followup: object = None  # users["staff"]'s
+    admin_followup: object = None  # users["admin"]'s: the API's writes are tried with an admin's token
     # Coalitions
     coalition: object = None  # coordinated by users["coordinator"]; no liaison is a member
     membership: object = None
@@ -155,6 +176,7 @@ class World:
             "coalition:goal_detail": {"pk": self.coalition.pk, "goal_pk": self.goal.pk},
             "coalition:agreement_document": {"pk": self.coalition.pk, "agreement_pk": self.coalition_agreement.pk},
             "coalition:ally_detail": {"pk": self.coalition.pk, "ally_pk": self.ally.pk},
+            "api:coalition-stance-detail": {"pk": self.coalition.pk, "stance_id": self.ally.pk},
             "stakeholders:statement": {"liaison_pk": self.liaison_profile.pk, "year": 2026},
         }
 
@@ -191,6 +213,7 @@ def build_world() -> World:
         world.users[key] = UserFactory(roles=[role], is_staff=role == "Admin")
         world.others[key] = UserFactory(roles=[role], is_staff=role == "Admin")
     world.target_user = UserFactory(roles=["Staff"])
+    world.api_token, _token = api_token_create(user=world.target_user, name="Gate token")
     # The liaison is a person too; the world's person is not one they work with.
     PersonFactory(user=world.users["liaison"], first_name="Lia")
     staff = world.users["staff"]
@@ -236,6 +259,7 @@ def _engagements(world: World) -> None:
     )
     world.calendar_feed = CalendarFeed.objects.create(user=staff)
     world.followup = FollowUpFactory(user=staff, title="Gate follow-up Brindlecombe", object_id=world.person.pk)
+    world.admin_followup = FollowUpFactory(user=world.users["admin"], object_id=world.person.pk)
 
 
 def _coalitions(world: World) -> None:
