@@ -43,6 +43,7 @@ LISTS = [
     ("engagements:list", "engagements.filters.engagements.EngagementFilter"),
     ("engagements:commitments", "engagements.filters.engagements.CommitmentFilter"),
     ("engagements:followup_list", "engagements.filters.followups.FollowUpFilter"),
+    ("equity:assessment_list", "engagements.filters.assessments.AssessmentFilter"),
     ("coalition:list", "coalition.filters.CoalitionFilter"),
 ]
 

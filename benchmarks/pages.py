@@ -11,7 +11,8 @@ needs is here. To benchmark a new page, append one ``Page(...)`` to ``PAGES``:
     ``"detail"``, ``"page"`` (other HTML pages) — all 60 ms; ``"search"`` 100 ms;
     ``"map"`` 150 ms; ``"submit"`` (a form POST) 200 ms; ``"json"`` 300 ms and
     under 1 MB; ``"api"`` (a REST API page) 60 ms (``budgets.P95_MS_BY_PAGE`` holds
-    some pages to less). The page/floor ratio budget (10x) applies to list, detail and search.
+    some pages to less); ``"dashboard"`` (a page adding up a year of the city) 150 ms.
+    The page/floor ratio budget (10x) applies to list, detail and search.
 ``path``
     The URL path with query string. ``{name}`` placeholders are filled from the
     columns of the ``lookup`` row, e.g. ``"/people/{id}/"``.
@@ -80,7 +81,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS = ("list", "detail", "panel", "page", "search", "map", "submit", "json", "api")
+KINDS = ("list", "detail", "panel", "page", "search", "map", "submit", "json", "api", "dashboard")
 
 
 @dataclass(frozen=True)
@@ -583,6 +584,21 @@ PAGES: list[Page] = [
             " ARRAY(SELECT t.name FROM stakeholders_person_tags x JOIN stakeholders_tag t ON t.id = x.tag_id"
             " WHERE x.person_id = p.id) AS tags"
             " FROM stakeholders_person p ORDER BY p.id LIMIT 100"
+        ),
+    ),
+    Page(
+        name="equity_dashboard",
+        kind="dashboard",
+        # A full year (the default period): reach of about 6,000 engagements, 60,000 named
+        # attendances and 15,000 anonymous counts, compared with the census baseline.
+        path="/equity/",
+        role="coordinator",
+        # The core of the page: a year's anonymous counts added up per option.
+        floor=(
+            "SELECT b.option_id, sum(b.count) FROM engagements_attendancebreakdown b"
+            " JOIN engagements_engagement e ON e.id = b.engagement_id"
+            " WHERE e.status = 'logged' AND e.starts_at >= now() - interval '365 days'"
+            " GROUP BY b.option_id ORDER BY b.option_id"
         ),
     ),
     Page(

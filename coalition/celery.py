@@ -28,4 +28,9 @@ app.conf.beat_schedule = {
         "task": "engagements.tasks.digests_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The equity dashboard's figures (a materialized summary): at most ten minutes old.
+    "equity-reach-refresh": {
+        "task": "engagements.tasks.equity_reach_refresh",
+        "schedule": crontab(minute="*/10"),
+    },
 }

@@ -32,6 +32,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Log a session"), "engagements:log", "engagements.add_engagement"),
     NavItem(_("Engagements"), "engagements:list", "engagements.view_engagement"),
     NavItem(_("Commitments"), "engagements:commitments", "engagements.view_commitment"),
+    NavItem(_("Equity"), "equity:dashboard", "engagements.view_equityassessment"),
     NavItem(_("Coalitions"), "coalition:list", "coalition.view_coalition"),
     NavItem(_("People"), "stakeholders:person_list", "stakeholders.view_person"),
     NavItem(_("Organizations"), "stakeholders:organization_list", "stakeholders.view_organization"),

@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("stakeholders.urls")),
     path("engagements/", include("engagements.urls")),
+    path("equity/", include("engagements.equity_urls")),
     path("coalitions/", include("coalition.coalition_urls")),
     path("api/v1/", include("coalition.api_urls")),
     path("backoffice/", admin.site.urls),

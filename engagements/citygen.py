@@ -26,7 +26,19 @@ from django.db import connection, models
 from django.utils import timezone
 
 from coalition.models import AllyStance, Coalition, Membership
-from engagements.models import Attendance, Commitment, Engagement, FollowUp, InputItem
+from engagements.models import (
+    Attendance,
+    AttendanceBreakdown,
+    BaselineRow,
+    BreakdownCategory,
+    BreakdownOption,
+    CensusBaseline,
+    Commitment,
+    Engagement,
+    FollowUp,
+    InputItem,
+)
+from engagements.services.equity import equity_reach_refresh
 from stakeholders.models import (
     Affiliation,
     Department,
@@ -34,8 +46,10 @@ from stakeholders.models import (
     FundingSource,
     Language,
     LiaisonProfile,
+    Neighborhood,
     Organization,
     Person,
+    PersonDemographics,
     Position,
     Relationship,
     StipendAgreement,
@@ -182,6 +196,8 @@ def _text(value) -> str:
         return "t" if value else "f"
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
+    if isinstance(value, list):  # an array column, as a PostgreSQL array literal
+        value = "{" + ",".join('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value) + "}"
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
@@ -212,6 +228,105 @@ def copy_instances(model: type[models.Model], objs: list[models.Model]) -> list[
                 obj.pk = pk
                 obj._state.adding = False
     return objs
+
+
+class _Equity:
+    """Places, consented demographics and anonymous breakdown counts for the equity dashboard.
+
+    Draws from its own generator, like ``_Languages``, so the rest of the city is what
+    it was before. Neighborhoods come in council districts; each engagement is held in
+    one; two in five people consent to give an age band; half the engagements were
+    counted anonymously by language, age band and neighborhood (within their total).
+    """
+
+    NEIGHBORHOODS = 40
+    DISTRICTS = 10
+
+    def __init__(self, seed: int, prefix: str):
+        self.rng = random.Random(f"equity-{seed}")
+        self.neighborhoods = copy_instances(
+            Neighborhood,
+            [
+                Neighborhood(
+                    name=f"{WORDS[i % len(WORDS)].title()} {prefix}-{i}", council_district=str(1 + i % self.DISTRICTS)
+                )
+                for i in range(self.NEIGHBORHOODS)
+            ],
+        )
+        category = BreakdownCategory.objects.filter(kind=BreakdownCategory.Kind.NEIGHBORHOOD).first()
+        self.place_options = {}
+        if category is not None:
+            options = copy_instances(
+                BreakdownOption,
+                [
+                    BreakdownOption(category=category, label=n.name, neighborhood=n, position=100 + i)
+                    for i, n in enumerate(self.neighborhoods)
+                ],
+            )
+            self.place_options = {option.neighborhood_id: option for option in options}
+        self.languages = list(
+            BreakdownOption.objects.filter(category__kind=BreakdownCategory.Kind.LANGUAGE).order_by("pk")
+        )
+        self.ages = list(BreakdownOption.objects.filter(category__kind=BreakdownCategory.Kind.AGE_BAND).order_by("pk"))
+
+    def neighborhood_id(self) -> int:
+        return self.neighborhoods[self.rng.randrange(len(self.neighborhoods))].pk
+
+    def demographics(self, people, recorder, now) -> list:
+        bands = [band for band in PersonDemographics.AgeBand.values if band != "not_said"]
+        return [
+            PersonDemographics(
+                person=person, consent_recorded_at=now, consent_recorded_by=recorder, age_band=self.rng.choice(bands)
+            )
+            for person in people
+            if self.rng.random() < 0.4
+        ]
+
+    def baseline(self, prefix: str) -> int:
+        """A census baseline for the city and each district, unless one is already in use."""
+        if CensusBaseline.objects.filter(is_current=True).exists():
+            return 0
+        baseline = CensusBaseline.objects.create(name=f"Generated census {prefix}")
+        rows = [
+            BaselineRow(baseline=baseline, geography_kind="city", option=option, population=self.rng.randint(800, 9000))
+            for option in self.place_options.values()
+        ]
+        places = [("city", "")] + [("council_district", str(d)) for d in range(1, self.DISTRICTS + 1)]
+        for kind, name in places:
+            scale = 10 if kind == "city" else 1
+            rows += [
+                BaselineRow(
+                    baseline=baseline,
+                    geography_kind=kind,
+                    geography=name,
+                    option=option,
+                    population=scale * self.rng.randint(200, 20_000),
+                )
+                for option in self.languages + self.ages
+            ]
+        BaselineRow.objects.bulk_create(rows)
+        return len(rows)
+
+    def breakdowns(self, engagements) -> list:
+        rows = []
+        for engagement in engagements:
+            if self.rng.random() >= 0.5 or not engagement.attendance_total:
+                continue
+            for options in (self.languages, self.ages):
+                if not options:
+                    continue
+                left = self.rng.randint(0, engagement.attendance_total)
+                for option in self.rng.sample(options, k=min(3, len(options))):
+                    count = self.rng.randint(0, left)
+                    left -= count
+                    if count:
+                        rows.append(AttendanceBreakdown(engagement=engagement, option=option, count=count))
+            place = self.place_options.get(engagement.neighborhood_id)
+            if place is not None:
+                count = self.rng.randint(0, engagement.attendance_total)
+                if count:
+                    rows.append(AttendanceBreakdown(engagement=engagement, option=place, count=count))
+        return rows
 
 
 class _Languages:
@@ -364,6 +479,7 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
     # Languages draw from their own generator, so the rest of the city is what it was before
     # people had languages (the same seed gives the same people, relationships and so on).
     languages = _Languages(seed)
+    equity = _Equity(seed, prefix)
     people = copy_instances(
         Person,
         [
@@ -375,6 +491,7 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
                 last_contact_on=days_ago(0, 900) if rng.random() < 0.7 else None,
                 created_by=pick_user(),
                 preferred_language_id=languages.preferred(),
+                neighborhood_id=equity.neighborhood_id(),
             )
             for i in range(n["people"])
         ],
@@ -547,6 +664,7 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
         k = min(len(people), per_engagement + (1 if index < extra else 0))
         attendees.append(rng.sample(range(len(people)), k=k))
         engagement.attendance_total = k + rng.randint(0, 40)
+        engagement.neighborhood_id = equity.neighborhood_id()
     copy_instances(Engagement, engagements)
     attendance = [
         Attendance(engagement=engagement, person=people[person_index])
@@ -554,6 +672,9 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
         for person_index in chosen
     ]
     copy_instances(Attendance, attendance)
+    breakdowns = copy_instances(AttendanceBreakdown, equity.breakdowns(engagements))
+    demographics = copy_instances(PersonDemographics, equity.demographics(people, demo[0] if demo else None, now))
+    equity.baseline(prefix)
     items = []
     for i in range(n["input_items"]):
         items.append(
@@ -583,7 +704,8 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
     copy_instances(Commitment, commitments)
     log(
         f"  {len(links)} relationships, {len(engagements)} engagements, {len(attendance)} attendance, "
-        f"{len(items)} input items, {len(commitments)} commitments"
+        f"{len(items)} input items, {len(commitments)} commitments, {len(breakdowns)} attendance counts,"
+        f" {len(demographics)} people's consented demographics"
     )
 
     # Liaisons: one active agreement each (no overlap), payments in every state.
@@ -718,6 +840,7 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
     copy_instances(FollowUp, followups)
     log(f"  {len(followups)} follow-ups")
     _merge_search_index_inserts(search_indexes)
+    equity_reach_refresh()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {

@@ -28,9 +28,30 @@ _REMINDERS_ADMIN = [
     "engagements.change_remindersettings",
 ]
 
+# Equity: staff read the dashboard and the assessments; coordinators and admins write
+# assessments and review and publish them; admins import the census baseline and set
+# the dashboard's suppression and under-heard thresholds.
+_EQUITY_READ = ["engagements.view_equityassessment", "engagements.view_censusbaseline"]
+_EQUITY_WRITE = [
+    "engagements.add_equityassessment",
+    "engagements.change_equityassessment",
+    "engagements.publish_equityassessment",
+]
+_EQUITY_ADMIN = ["engagements.add_censusbaseline", "engagements.change_equitysettings"]
+
 ROLE_PERMISSIONS = {
-    Role.STAFF: [*_LOG, *_SEE_ALL],
-    Role.COORDINATOR: [*_LOG, *_SEE_ALL, *_MANAGE],
-    Role.ADMIN: [*_LOG, *_SEE_ALL, *_MANAGE, *_LISTS, *_REMINDERS_ADMIN, "engagements.delete_engagement"],
+    Role.STAFF: [*_LOG, *_SEE_ALL, *_EQUITY_READ],
+    Role.COORDINATOR: [*_LOG, *_SEE_ALL, *_MANAGE, *_EQUITY_READ, *_EQUITY_WRITE],
+    Role.ADMIN: [
+        *_LOG,
+        *_SEE_ALL,
+        *_MANAGE,
+        *_LISTS,
+        *_REMINDERS_ADMIN,
+        "engagements.delete_engagement",
+        *_EQUITY_READ,
+        *_EQUITY_WRITE,
+        *_EQUITY_ADMIN,
+    ],
     Role.LIAISON: [*_LOG],
 }

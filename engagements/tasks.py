@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from stakeholders.models import User
 
+from .services import equity as equity_services
 from .services import followups as services
 
 
@@ -37,3 +38,9 @@ def followups_turnover(tenure_id: int) -> int:
 def followups_staff_turnover(user_id: int) -> int:
     """Ask the admins to hand over a deactivated user's work."""
     return services.followups_staff_turnover(user_ids=[user_id])
+
+
+@shared_task(name="engagements.tasks.equity_reach_refresh", soft_time_limit=240, time_limit=300)
+def equity_reach_refresh() -> None:
+    """Bring the equity dashboard's figures up to date (idempotent)."""
+    equity_services.equity_reach_refresh()

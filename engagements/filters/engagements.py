@@ -12,7 +12,7 @@ from coalition.models import Coalition
 from stakeholders.filters.days import FromDayFilter, ToDayFilter
 from stakeholders.models import Department, Language, Neighborhood, User
 
-from ..models import Commitment, Engagement, LoopBack
+from ..models import Commitment, Engagement, EquityAssessment, LoopBack
 from ..selectors.engagements import facilitated_ids
 
 # Choices load only what their labels show: these selects are rebuilt on every list page.
@@ -77,16 +77,19 @@ class CommitmentFilter(django_filters.FilterSet):
     not_looped_back = django_filters.BooleanFilter(
         label=_("Not yet looped back"), method="only_not_looped_back", widget=forms.CheckboxInput
     )
+    without_assessment = django_filters.BooleanFilter(
+        label=_("Decisions without an assessment"), method="only_without_assessment", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Commitment
-        fields = ["status", "department", "owner", "overdue", "not_looped_back"]
+        fields = ["status", "department", "owner", "overdue", "not_looped_back", "without_assessment"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("status", "department", "owner"):
             self.form.fields[name].widget.attrs["class"] = "form-select"
-        for name in ("overdue", "not_looped_back"):
+        for name in ("overdue", "not_looped_back", "without_assessment"):
             self.form.fields[name].widget.attrs["class"] = "form-check-input"
 
     def only_overdue(self, queryset, name, value):
@@ -100,3 +103,10 @@ class CommitmentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(~Exists(LoopBack.objects.filter(commitment=OuterRef("pk"))))
+
+    def only_without_assessment(self, queryset, name, value):
+        # Whether a commitment has an assessment is for those who may read assessments.
+        user = getattr(self.request, "user", None)
+        if not value or user is None or not user.has_perm("engagements.view_equityassessment"):
+            return queryset
+        return queryset.filter(~Exists(EquityAssessment.objects.filter(commitment=OuterRef("pk"))))

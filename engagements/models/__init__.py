@@ -16,5 +16,12 @@ from .engagements import (  # noqa: F401
     LoopBack,
     Theme,
 )
+from .equity import (  # noqa: E402,F401
+    BaselineRow,
+    CensusBaseline,
+    EquityAssessment,
+    EquityAssessmentStatusChange,
+    EquitySettings,
+)
 from .followups import DigestPreference, FollowUp, Handover, ReminderSettings  # noqa: E402,F401
 from .stipends import PaymentEngagement  # noqa: E402,F401

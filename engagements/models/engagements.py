@@ -11,6 +11,7 @@ import secrets
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -18,7 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coalition.models import Coalition
-from stakeholders.models import Department, Language, Neighborhood, Organization, Person, TimeStampedModel
+from stakeholders.models import (
+    Department,
+    Language,
+    Neighborhood,
+    Organization,
+    Person,
+    PersonDemographics,
+    TimeStampedModel,
+)
 
 # A category's counts may not add up to more than the engagement's total (logged engagements
 # only; drafts may be half-typed). A check constraint cannot sum rows, so constraint triggers
@@ -87,6 +96,14 @@ class BreakdownOption(TimeStampedModel):
     label = models.CharField(_("label"), max_length=100)
     language = models.ForeignKey(Language, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     neighborhood = models.ForeignKey(Neighborhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The self-identified age bands (PersonDemographics.AgeBand values) this option covers,
+    # so that named attendees count under the same options as the anonymous counts.
+    age_bands = ArrayField(
+        models.CharField(max_length=20, choices=PersonDemographics.AgeBand.choices),
+        verbose_name=_("age bands covered"),
+        default=list,
+        blank=True,
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("offered in forms"), default=True)
 

@@ -169,7 +169,8 @@ def published_engagement(token: str) -> Engagement:
         Prefetch("input_items", queryset=InputItem.objects.prefetch_related("themes")),
         Prefetch(
             "commitments",
-            queryset=Commitment.objects.select_related("department").prefetch_related(
+            # The assessment joined, not fetched: the page shows it only when published.
+            queryset=Commitment.objects.select_related("department", "equity_assessment").prefetch_related(
                 Prefetch("loop_backs", queryset=LoopBack.objects.prefetch_related("languages"))
             ),
         ),
@@ -217,6 +218,8 @@ def commitment_rows(commitments: QuerySet[Commitment]) -> QuerySet[dict]:
         owner_last_name=F("owner__last_name"),
         owner_username=F("owner__username"),
         department_name=F("department__name"),
+        assessment_id=F("equity_assessment__id"),
+        assessment_status=F("equity_assessment__status"),
     )
 
 

@@ -15,7 +15,8 @@ from stakeholders.rows import choice_labels, pk_url, user_name
 
 from ..filters.engagements import CommitmentFilter
 from ..forms.engagements import CommitmentCreateForm, CommitmentStatusForm, LoopBackForm
-from ..models import Commitment
+from ..models import Commitment, EquityAssessment
+from ..selectors.assessments import assessment_summary_for
 from ..selectors.engagements import commitment_for_user, commitment_list_for, commitment_rows, engagement_for_user
 from ..services import engagements as services
 
@@ -26,7 +27,7 @@ PAGE_SIZE = 50
 @permission_required("engagements.view_commitment", raise_exception=True)
 def commitment_list(request):
     """Every visible commitment, filtered by status, department, owner, overdue or not yet looped back."""
-    commitment_filter = CommitmentFilter(request.GET, queryset=commitment_list_for(request.user))
+    commitment_filter = CommitmentFilter(request.GET, queryset=commitment_list_for(request.user), request=request)
     page = Paginator(commitment_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _rows(commitment_rows(page.object_list))
     template = "engagements/commitment_list.html"
@@ -37,7 +38,9 @@ def commitment_list(request):
 
 def _rows(commitments) -> list[dict]:
     detail_url, engagement_url = pk_url("engagements:commitment_detail"), pk_url("engagements:detail")
+    assessment_url = pk_url("equity:assessment_detail")
     status_labels = choice_labels(Commitment.Status.choices)
+    assessment_labels = choice_labels(EquityAssessment.Status.choices)
     closed = {Commitment.Status.DONE, Commitment.Status.DECLINED}
     today = timezone.localdate()
     return [
@@ -52,6 +55,8 @@ def _rows(commitments) -> list[dict]:
             "overdue": row["due_on"] is not None and row["due_on"] < today and row["status"] not in closed,
             "status": status_labels.get(row["status"], row["status"]),
             "loop_back_count": row["loop_back_count"],
+            "assessment_url": assessment_url(row["assessment_id"]) if row["assessment_id"] else "",
+            "assessment_status": assessment_labels.get(row["assessment_status"], ""),
         }
         for row in commitments
     ]
@@ -64,6 +69,7 @@ def _detail(request, commitment, status_form=None, loop_back_form=None, status=2
         "can_manage": can_manage,
         "status_form": status_form or CommitmentStatusForm(current=commitment.status),
         "loop_back_form": loop_back_form or LoopBackForm(),
+        "assessment": assessment_summary_for(request.user, commitment),
     }
     return render(request, "engagements/commitment_detail.html", context, status=status)
 

@@ -36,6 +36,7 @@ from ..forms.engagements import (
     new_log_initial,
 )
 from ..models import Engagement
+from ..selectors.assessments import published_assessment
 from ..selectors.engagements import (
     attendee_candidates,
     attendees_pickable_by,
@@ -397,6 +398,8 @@ def public_page(request, token):
     for item in engagement.input_items.all():
         for theme in item.themes.all():
             themes[theme.name] = themes.get(theme.name, 0) + item.count_raised
+    for commitment in engagement.commitments.all():
+        commitment.public_assessment = published_assessment(commitment)  # drafts and reviewed ones stay inside
     context = {
         "engagement": engagement,
         "themes": sorted(themes.items(), key=lambda pair: (-pair[1], pair[0])),

@@ -17,6 +17,7 @@ from django.core.management import call_command
 REFERENCE_DATA = [
     ("stakeholders.migrations.0004_languages", "load"),
     ("engagements.migrations.0002_engagement_roles_and_lists", "forwards"),
+    ("engagements.migrations.0014_equity_roles_and_age_bands", "forward"),
 ]
 
 

@@ -32,6 +32,25 @@ MATRIX: dict[str, tuple[str, str]] = {
     "password_reset_done": ("200 200 200 200 200", "405 405 405 405 405"),
     "password_reset_confirm": ("302 302 302 302 302", "302 302 302 302 302"),
     "password_reset_complete": ("200 200 200 200 200", "405 405 405 405 405"),
+    # --- Equity dashboard (issue 14) ---------------------------------------------------
+    # Aggregates of every logged engagement: staff, coordinators and admins read them; GET only.
+    "equity:dashboard": ("302 200 200 200 403", "302 405 405 405 403"),
+    "equity:dashboard_csv": ("302 200 200 200 403", "302 405 405 405 403"),
+    # --- Census baseline and equity settings (issue 14) ----------------------------------
+    # A post with no file (or no values) is shown back with its errors (422); a
+    # confirmation with nothing previewed goes back to the upload page.
+    "equity:baseline": ("302 403 403 200 403", "302 403 403 422 403"),
+    "equity:baseline_confirm": ("302 403 403 405 403", "302 403 403 302 403"),
+    "equity:settings": ("302 403 403 200 403", "302 403 403 422 403"),
+    # --- Equity impact assessments (issue 14) --------------------------------------------
+    # Staff read them; coordinators and admins write, review and publish; liaisons see none.
+    # The world's commitment has no assessment (a form); the assessed one's create address
+    # leads to its assessment. A form posted empty is shown again; an empty step is a 422.
+    "equity:assessment_list": ("302 200 200 200 403", "302 200 200 200 403"),
+    "equity:assessment_create": ("302 403 200 200 403", "302 403 200 200 403"),
+    "equity:assessment_detail": ("302 200 200 200 403", "302 200 200 200 403"),
+    "equity:assessment_edit": ("302 403 200 200 403", "302 403 200 200 403"),
+    "equity:assessment_status": ("302 403 405 405 403", "302 403 422 422 403"),
     # --- User management and security log (admins) ---------------------------------
     "stakeholders:user_list": ("302 403 403 200 403", "405 405 405 405 405"),
     "stakeholders:user_create": ("302 403 403 200 403", "302 403 403 200 403"),

@@ -83,6 +83,9 @@ OUTSIDERS: dict[str, tuple[tuple[str, ...], str]] = {
     "engagements:commitment_detail": (("anonymous", "liaison"), "Tallowmere"),
     "engagements:person_panel": (("anonymous", "liaison"), ENGAGEMENT),
     "engagements:organization_panel": (("anonymous", "liaison"), ENGAGEMENT),
+    # --- Equity impact assessments: read by staff, written by coordinators and admins -------
+    "equity:assessment_detail": (("anonymous", "liaison", "other liaison"), "Brackenholt"),
+    "equity:assessment_edit": (("anonymous", "staff", "liaison"), "Brackenholt"),
     # --- Coalitions: coordinated by users["coordinator"]; no liaison is a member -------------
     "coalition:detail": (COALITION_OUTSIDERS, COALITION),
     "coalition:edit": (COALITION_EDIT_OUTSIDERS, COALITION),

@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from coalition.models import Agreement, MemberResource, WorkingGroup
 from engagements.models import CalendarFeed, Engagement, LoopBack
 from engagements.models.engagements import new_public_token
+from engagements.services.assessments import assessment_create
 from stakeholders.models import StipendAgreement, StipendPayment
 from stakeholders.services.tokens import api_token_create
 from tests.coalition.factories import AllyStanceFactory, CoalitionFactory, GoalFactory, MembershipFactory
@@ -69,6 +70,9 @@ RECORD_FOR_PREFIX = {
     "engagements:commitment_create": "engagement",
     "engagements:commitment": "commitment",
     "engagements:followup": "followup",
+    # Equity impact assessments (issue 14): writing one needs a commitment without one.
+    "equity:assessment_create": "commitment",
+    "equity:assessment": "assessment",
     # Coalitions (issue 5)
     "coalition:coalition": "coalition",
     "coalition:detail": "coalition",
@@ -129,7 +133,9 @@ class World:
     # Engagements and follow-ups
     engagement: object = None  # logged by users["staff"], published, facilitated by no liaison
     engagement_draft: object = None  # users["staff"]'s unfinished quick log
-    commitment: object = None
+    commitment: object = None  # has no equity impact assessment
+    assessed_commitment: object = None  # on the same engagement, with ``assessment``
+    assessment: object = None  # a draft by users["coordinator"]
     loop_back: object = None
     calendar_feed: object = None  # users["staff"]'s feed
     followup: object = None  # users["staff"]'s
@@ -164,6 +170,7 @@ class World:
             "stakeholders:import_template": {"kind": "people"},
             "stakeholders:import_preview": {"kind": "people"},
             "engagements:quick_log_row": {"kind": "input"},
+            "equity:dashboard_csv": {"section": "reach"},
             "engagements:attendee_chip": {"pk": self.person.pk},
             "engagements:ical_feed": {"token": self.calendar_feed.token},
             "engagements:public": {"token": self.engagement.public_token},
@@ -256,6 +263,18 @@ def _engagements(world: World) -> None:
     )
     world.loop_back = LoopBack.objects.create(
         commitment=world.commitment, date=datetime.date(2026, 1, 15), method=LoopBack.Method.EMAIL, recorded_by=staff
+    )
+    world.assessed_commitment = CommitmentFactory(
+        engagement=world.engagement,
+        description="Gate commitment Wrenfield",
+        owner=world.users["coordinator"],
+        department=world.department,
+    )
+    world.assessment = assessment_create(
+        actor=world.users["coordinator"],
+        commitment=world.assessed_commitment,
+        decision="Gate assessment Brackenholt",
+        populations_affected="Gate populations Sallowmere",
     )
     world.calendar_feed = CalendarFeed.objects.create(user=staff)
     world.followup = FollowUpFactory(user=staff, title="Gate follow-up Brindlecombe", object_id=world.person.pk)

@@ -9,7 +9,9 @@ from django.db import transaction
 
 from coalition import demo as coalition_demo
 from engagements import demo as engagements_demo
+from engagements import demo_equity as equity_demo
 from engagements import demo_followups as followups_demo
+from engagements.services.equity import equity_reach_refresh
 from stakeholders import demo as stakeholders_demo
 from stakeholders import demo_government, demo_people, demo_stipends
 
@@ -25,9 +27,15 @@ class Command(BaseCommand):
             demo_stipends.seed()
             coalitions = coalition_demo.seed()
             engagements_demo.seed()
+            equity = equity_demo.seed()
             reminders = followups_demo.seed()  # last: scans everything above
+            equity_reach_refresh()  # the equity dashboard's figures, without waiting for beat
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {len(users)} demo users."))
         self.stdout.write(f"People: {people['people_created']} added; organizations: {people['organizations']}.")
         self.stdout.write(f"Government: {demo_government.demo_summary()} (created now: {government}).")
         self.stdout.write(f"Coalitions: {len(coalitions)}.")
+        self.stdout.write(
+            f"Equity: {equity['demographics']} residents' consented demographics, "
+            f"{equity['baseline_rows']} census baseline rows, {equity['assessments']} equity impact assessments."
+        )
         self.stdout.write(f"Reminder scan on the demo city: {reminders['total']} new follow-ups.")
