@@ -217,8 +217,12 @@ def test_signing_out_forgets_what_was_typed(page, live_server):
 
     # sign-out forgets them
     page.get_by_role("button", name="Show or hide the menu").click()
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url(re.compile(r"/accounts/login/"))
+    sign_out = page.get_by_role("button", name="Sign out")
+    expect(sign_out).to_be_visible()  # the menu has opened
+    sign_out.click()
+    # Sign-out waits up to a second for the page cache to be emptied, then posts; on a busy
+    # CI machine the whole round trip has taken longer than the default 30 s once.
+    page.wait_for_url(re.compile(r"/accounts/login/"), timeout=90_000)
     assert page.evaluate(KEPT_KEYS) == []
     _sign_in(page, "kim")
     page.goto(f"{live_server.url}/engagements/log/")
