@@ -86,6 +86,8 @@ OUTSIDERS: dict[str, tuple[tuple[str, ...], str]] = {
     # --- Equity impact assessments: read by staff, written by coordinators and admins -------
     "equity:assessment_detail": (("anonymous", "liaison", "other liaison"), "Brackenholt"),
     "equity:assessment_edit": (("anonymous", "staff", "liaison"), "Brackenholt"),
+    # The equity figures add up every logged engagement: not for liaisons (nor visitors).
+    "equity:dashboard_csv": (("anonymous", "liaison"), "Age band"),
     # --- Coalitions: coordinated by users["coordinator"]; no liaison is a member -------------
     "coalition:detail": (COALITION_OUTSIDERS, COALITION),
     "coalition:edit": (COALITION_EDIT_OUTSIDERS, COALITION),
