@@ -16,7 +16,7 @@ RUN python -m coalition.catalogs \
     REDIS_URL=redis://localhost:6379/0 ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
  && useradd --create-home --uid 10001 coalition \
- && mkdir -p /app/.data/media && chown -R coalition /app/.data
+ && mkdir -p /app/.data/media /backups && chown -R coalition /app/.data /backups
 USER coalition
 EXPOSE 8000
 CMD ["gunicorn", "coalition.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--no-control-socket", "--access-logfile", "-"]
