@@ -392,6 +392,28 @@ def signed_in_client(port: int, page: page_table.Page, credentials: Credentials)
     return client
 
 
+PRESSURE_FILE = Path("/proc/pressure/cpu")
+
+
+def cpu_pressure_total(path: Path = PRESSURE_FILE) -> int | None:
+    """Microseconds that some runnable task has waited for a CPU since boot (Linux PSI), or None."""
+    try:
+        for line in path.read_text().splitlines():
+            if line.startswith("some "):
+                fields = dict(part.split("=", 1) for part in line.split()[1:])
+                return int(fields["total"])
+    except (OSError, ValueError, KeyError):
+        return None
+    return None
+
+
+def cpu_pressure_pct(before: int | None, after: int | None, seconds: float) -> float | None:
+    """The share of ``seconds`` during which tasks waited for a CPU, in percent (None when unknown)."""
+    if before is None or after is None or seconds <= 0:
+        return None
+    return round(min(100.0, (after - before) / (seconds * 1e6) * 100), 1)
+
+
 def measure_page(
     port: int,
     page: page_table.Page,
@@ -412,8 +434,10 @@ def measure_page(
     try:
         for _ in range(warmup):
             request_page(client, page, path, data)
-        latencies, queries, db_ms, sizes = [], [], [], []
+        latencies, queries, db_ms, cpu_ms, sizes = [], [], [], [], []
         statuses: Counter[str] = Counter()
+        pressure_started = cpu_pressure_total()
+        series_started = time.perf_counter()
         for _ in range(requests):
             try:
                 response = request_page(client, page, path, data)
@@ -426,6 +450,9 @@ def measure_page(
             if "x-query-count" in response.headers:
                 queries.append(int(response.headers["x-query-count"]))
                 db_ms.append(float(response.headers["x-db-time-ms"]))
+            if "x-cpu-ms" in response.headers:
+                cpu_ms.append(float(response.headers["x-cpu-ms"]))
+        pressure = cpu_pressure_pct(pressure_started, cpu_pressure_total(), time.perf_counter() - series_started)
     finally:
         client.close()
     if not latencies:
@@ -445,6 +472,10 @@ def measure_page(
         "latency_ms": latency,
         "queries": summarize(queries) if queries else None,
         "db_ms": summarize(db_ms) if db_ms else None,
+        # The server's CPU time per request, and how much of the series the machine's
+        # runnable tasks waited for a CPU (/proc/pressure/cpu "some"): see budgets.check.
+        "cpu_ms": summarize(cpu_ms) if cpu_ms else None,
+        "cpu_pressure_pct": pressure,
         "bytes": summarize(sizes),
         "floor": floor,
         "http_floor": http_floor,
@@ -541,6 +572,9 @@ PAGE_HEADERS = [
     "budget",
     "queries",
     "db ms",
+    "cpu ms",
+    "cpu budget",
+    "pressure %",
     "KB",
     "rows",
     "sql floor",
@@ -556,7 +590,7 @@ def page_rows(result: dict) -> list[list]:
     rows = []
     for page in result["pages"]:
         if page.get("skipped"):
-            rows.append([page["name"], page["kind"], *([None] * 11), page["skipped"]])
+            rows.append([page["name"], page["kind"], *([None] * 14), page["skipped"]])
             continue
         rows.append(
             [
@@ -567,6 +601,9 @@ def page_rows(result: dict) -> list[list]:
                 budgets.p95_budget_ms(page["kind"], page["name"]),
                 page["queries"]["max"] if page["queries"] else None,
                 page["db_ms"]["median"] if page["db_ms"] else None,
+                page["cpu_ms"]["median"] if page.get("cpu_ms") else None,
+                budgets.CPU_MS_BY_KIND.get(page["kind"]),
+                page.get("cpu_pressure_pct"),
                 round(page["bytes"]["median"] / 1024, 1),
                 page["floor"]["rows"],
                 page["floor"]["latency_ms"]["median"],
@@ -773,6 +810,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare:
         breaches += budgets.compare(result, json.loads(args.compare.read_text()))
     if args.check_budgets or args.compare:
+        for note in budgets.unjudged(result):
+            print(f"  note: {note}")
         if breaches:
             print(f"\n{len(breaches)} budget breach(es):")
             print("\n".join(f"  - {breach}" for breach in breaches))

@@ -293,3 +293,34 @@ def test_floor_app_serves_a_pages_floor_rows_as_minimal_html(monkeypatch, tmp_pa
     finally:
         if floor_app._connection is not None:
             floor_app._connection.close()
+
+
+def test_a_busy_machine_gives_the_same_verdict():
+    """Issue 20: the same page measured on a quiet and on a busy machine: wall-clock p95 doubles
+    under CPU pressure, CPU time does not; the busy run is judged on CPU time and the floor
+    ratio, its p95 listed as not judged, so both runs get the same verdict."""
+    quiet = {**_page("people_list", p95=40.0, median=20.0, floor_median=4.0), "cpu_pressure_pct": 2.0}
+    quiet["cpu_ms"] = {"median": 9.0, "p95": 11.0, "min": 8.0, "max": 12.0}
+    busy = {**_page("people_list", p95=95.0, median=45.0, floor_median=9.0), "cpu_pressure_pct": 48.0}
+    busy["cpu_ms"] = {"median": 9.6, "p95": 12.5, "min": 8.1, "max": 14.0}
+    assert budgets.check({"pages": [quiet]}) == budgets.check({"pages": [busy]}) == []
+    assert budgets.unjudged({"pages": [quiet]}) == []
+    assert budgets.unjudged({"pages": [busy]})[0].startswith("people_list: p95 95.0 ms not judged (CPU pressure 48%")
+    # ... but a page whose own work grows breaches on CPU time on a busy machine too,
+    heavy = {**busy, "cpu_ms": {"median": 31.0, "p95": 35.0, "min": 30.0, "max": 40.0}}
+    assert budgets.check({"pages": [heavy]}) == ["people_list: CPU 31.0 ms a request > 25 ms"]
+    # and on a quiet machine the wall-clock budget still holds.
+    slow = {**quiet, "latency_ms": {"median": 30.0, "p95": 61.0, "min": 1.0, "max": 61.0}}
+    assert budgets.check({"pages": [slow]}) == ["people_list: p95 61.0 ms > 60 ms (list budget)"]
+
+
+def test_cpu_pressure_is_read_from_linux_psi(tmp_path):
+    """The share of a series spent with tasks waiting for a CPU, from /proc/pressure/cpu's "some total"."""
+    psi = tmp_path / "cpu"
+    psi.write_text(
+        "some avg10=1.00 avg60=2.00 avg300=3.00 total=1500000\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
+    )
+    assert harness.cpu_pressure_total(psi) == 1_500_000
+    assert harness.cpu_pressure_pct(1_500_000, 2_000_000, 2.0) == 25.0
+    assert harness.cpu_pressure_pct(None, 2_000_000, 2.0) is None
+    assert harness.cpu_pressure_total(tmp_path / "missing") is None
