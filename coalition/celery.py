@@ -28,9 +28,19 @@ app.conf.beat_schedule = {
         "task": "engagements.tasks.digests_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Digests whose sender died or failed: sent again once their five-minute lease has run out.
+    "reminders-digests-retry": {
+        "task": "engagements.tasks.digests_retry",
+        "schedule": crontab(minute="*/5"),
+    },
     # The equity dashboard's figures (a materialized summary): at most ten minutes old.
     "equity-reach-refresh": {
         "task": "engagements.tasks.equity_reach_refresh",
         "schedule": crontab(minute="*/10"),
+    },
+    # Retention: delete what has outlived the admin-set windows (RetentionSettings), at night.
+    "retention-apply": {
+        "task": "engagements.tasks.retention_apply",
+        "schedule": crontab(hour=2, minute=30),
     },
 }

@@ -44,6 +44,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Neighborhoods"), "stakeholders:neighborhood_list", "stakeholders.change_neighborhood"),
     NavItem(_("Handover"), "engagements:handover", "engagements.add_handover"),
     NavItem(_("Reminder settings"), "engagements:reminder_settings", "engagements.change_remindersettings"),
+    NavItem(_("Retention"), "engagements:retention", "stakeholders.change_retentionsettings"),
     NavItem(_("Users"), "stakeholders:user_list", "stakeholders.view_user"),
     NavItem(_("Security log"), "stakeholders:security_log", "stakeholders.view_securityevent"),
     NavItem(_("Back office"), "admin:index", "stakeholders.change_user", staff_only=True),

@@ -246,6 +246,9 @@ if not PRODUCTION:
 # --- Email --------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Well under the digest outbox's 5-minute lease, so a hung mail server cannot outlast it
+# and let a second worker send the same digest (engagements/services/followups.py).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Coalition <coalition@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

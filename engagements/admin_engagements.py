@@ -5,7 +5,7 @@ Imported from ``EngagementsConfig.ready`` (``admin.py`` is left to the follow-up
 
 from django.contrib import admin
 
-from .models import BreakdownCategory, BreakdownOption, Commitment, Engagement, Theme
+from .models import BreakdownCategory, BreakdownOption, Commitment, DigestEmail, Engagement, Theme
 
 
 @admin.register(Theme)
@@ -46,3 +46,18 @@ class CommitmentAdmin(admin.ModelAdmin):
     raw_id_fields = ("engagement", "owner")
     readonly_fields = ("status", "declined_reason")
     exclude = ("input_items",)
+
+
+@admin.register(DigestEmail)
+class DigestEmailAdmin(admin.ModelAdmin):
+    """The digest outbox, to see an email that is stuck (attempts, last error); nothing is edited here."""
+
+    list_display = ("to", "subject", "created_at", "sent_at", "attempts", "last_error")
+    list_filter = ("sent_at",)
+    search_fields = ("to", "message_id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

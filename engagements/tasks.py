@@ -17,15 +17,23 @@ def reminders_scan() -> dict[str, int]:
 
 @shared_task(name="engagements.tasks.digests_send", soft_time_limit=540, time_limit=600)
 def digests_send() -> int:
-    """Email each user the follow-ups that are new since their last digest (daily)."""
+    """Email each user the follow-ups that are new since their last digest (daily), after
+    the digests an earlier run left unsent."""
     return services.followups_send_digests()
 
 
 @shared_task(name="engagements.tasks.digest_send", soft_time_limit=50, time_limit=60)
 def digest_send(user_id: int) -> int:
-    """Email one user their new follow-ups now. Each follow-up goes out at most once."""
+    """Email one user their new follow-ups now. Each follow-up goes into exactly one email."""
     user = User.objects.filter(pk=user_id).first()
     return services.followups_send_digest(user=user) if user else 0
+
+
+@shared_task(name="engagements.tasks.digests_retry", soft_time_limit=240, time_limit=280)
+def digests_retry() -> int:
+    """Send the digests a dead or failed sender left unsent, once their lease has run out
+    (every five minutes). Idempotent: a digest marked sent is never sent again."""
+    return services.digest_emails_retry()
 
 
 @shared_task(name="engagements.tasks.followups_turnover", soft_time_limit=50, time_limit=60)
@@ -44,3 +52,13 @@ def followups_staff_turnover(user_id: int) -> int:
 def equity_reach_refresh() -> None:
     """Bring the equity dashboard's figures up to date (idempotent)."""
     equity_services.equity_reach_refresh()
+
+
+@shared_task(name="engagements.tasks.retention_apply", soft_time_limit=840, time_limit=900)
+def retention_apply() -> dict[str, int]:
+    """Delete the records that have outlived the admin-set retention windows (nightly).
+    Idempotent; returns how many records of each kind went. Batches already deleted stay
+    deleted if the time limit cuts a first, very large run short; the next run goes on."""
+    from .services import retention as retention_services  # imported here: one edit to a shared module
+
+    return retention_services.retention_apply().removed

@@ -4,6 +4,7 @@ from .views import calendars as calendar_views
 from .views import commitments as commitment_views
 from .views import engagements as engagement_views
 from .views import followups as followup_views
+from .views import retention as retention_views
 from .views import stipends as stipend_views
 
 app_name = "engagements"
@@ -48,6 +49,7 @@ urlpatterns = [
     path("followups/digest/", followup_views.digest_preference, name="digest_preference"),
     path("followups/handover/", followup_views.handover, name="handover"),
     path("followups/settings/", followup_views.reminder_settings, name="reminder_settings"),
+    path("retention/", retention_views.retention_settings, name="retention"),
     path(
         "panels/stipend-payment/<int:pk>/",
         stipend_views.payment_engagements_panel,

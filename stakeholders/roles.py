@@ -33,6 +33,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "stakeholders.view_securityevent",
         "stakeholders.manage_stipends",
         "stakeholders.approve_stipend_payment",
+        "stakeholders.change_retentionsettings",
+        "stakeholders.view_retentionrun",
     ],
     Role.LIAISON: [
         "stakeholders.view_own_statement",

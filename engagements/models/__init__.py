@@ -23,5 +23,5 @@ from .equity import (  # noqa: E402,F401
     EquityAssessmentStatusChange,
     EquitySettings,
 )
-from .followups import DigestPreference, FollowUp, Handover, ReminderSettings  # noqa: E402,F401
+from .followups import DigestEmail, DigestPreference, FollowUp, Handover, ReminderSettings  # noqa: E402,F401
 from .stipends import PaymentEngagement  # noqa: E402,F401

@@ -8,6 +8,7 @@ conflicts (see ``engagements.reminders``).
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pghistory
 from django.conf import settings
@@ -78,7 +79,11 @@ class FollowUp(TimeStampedModel):
     )
     #: Which occurrence of the rule this is ("180d:2026-11-03", "tenure:42", "manual:<uuid>").
     cycle = models.CharField(_("cycle"), max_length=80)
-    #: Set when a digest claims the row, before the email is sent: at most one email per follow-up.
+    #: The digest email that covers this follow-up, set when the email is composed (each
+    #: follow-up is put in at most one email); ``emailed_at`` is set once that email is sent.
+    digest_email = models.ForeignKey(
+        "DigestEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="followups"
+    )
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
 
     objects = FollowUpQuerySet.as_manager()
@@ -199,6 +204,44 @@ class DigestPreference(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user}: {'on' if self.email_digest else 'off'}"
+
+
+class DigestEmail(TimeStampedModel):
+    """One digest email in the outbox: composed once, sent until it has gone, exactly once.
+
+    The email is rendered when its follow-ups are claimed and stored here, so every attempt
+    sends the same message with the same ``Message-ID``. A sender holds a lease on the row
+    while it sends; a sender that dies leaves the lease to run out, and the retry task sends
+    the row again (see ``engagements.services.followups``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_emails", verbose_name=_("for")
+    )
+    token = models.UUIDField(_("token"), unique=True, default=uuid.uuid4, editable=False)
+    #: Derived from ``token`` when composed; every attempt sends this same header.
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("plain text"))
+    html = models.TextField(_("HTML"))
+    #: A sender may send the row until then; after it, another sender may take the row over.
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("digest email")
+        verbose_name_plural = _("digest emails")
+        indexes = [
+            # The retry task's scan: the few rows not sent yet, oldest first.
+            models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="digestemail_unsent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
 
 
 class Handover(TimeStampedModel):

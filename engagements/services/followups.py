@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import logging
+import smtplib
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 import pghistory
 from django.conf import settings
@@ -13,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,6 +28,9 @@ from stakeholders.models import Relationship, User
 
 from .. import reminders
 from ..models import Commitment, DigestPreference, FollowUp, Handover, ReminderSettings
+from ..models.followups import DigestEmail
+
+logger = logging.getLogger(__name__)
 
 # --- by hand --------------------------------------------------------------------------
 
@@ -123,66 +129,184 @@ def followups_staff_turnover(*, user_ids: Iterable[int], today: datetime.date | 
 
 
 # --- the daily digest -----------------------------------------------------------------
+#
+# Each follow-up is emailed exactly once, through an outbox of ``DigestEmail`` rows:
+#
+# 1. Compose, in one transaction: create an outbox row, claim the user's unclaimed
+#    follow-ups for it with a conditional UPDATE (two composers get disjoint sets), render
+#    the email into the row, and hold a lease on the row (``DIGEST_LEASE_SECONDS``).
+# 2. Send: the lease holder sends the stored message with the row's fixed Message-ID.
+# 3. Mark, in a second transaction: ``sent_at`` on the row, ``emailed_at`` on its follow-ups.
+#
+# A sender that dies anywhere before 3 (SIGKILL, out of memory, a time limit) leaves the row
+# unsent. Once its lease has run out, ``digest_emails_retry`` (beat, every five minutes, and
+# first thing in the daily run) takes a new lease with a conditional UPDATE, so two senders
+# never hold one row at once, and sends the same stored message again. So every follow-up is
+# in exactly one email, and every email is sent until it is marked sent.
+#
+# What this cannot promise: a sender that dies after the mail server accepted the message and
+# before step 3 makes the retry send it a second time. That copy carries the same Message-ID,
+# so mail stores and clients that collapse duplicates by Message-ID (Gmail, many clients, the
+# crash test's sink) show one message; one that does not shows two. SMTP offers no way to
+# do better: the server's "accepted" and our "marked sent" cannot be one atomic step. A
+# sender slower than its lease (a mail server that hangs) can cause the same repeat, so keep
+# ``EMAIL_TIMEOUT`` well under the lease.
+
+#: How long a sender may take to send one digest before another sender may take it over.
+DIGEST_LEASE_SECONDS = 300
+#: How many unsent digests one retry run takes on, so that it ends within its time limit.
+DIGEST_RETRY_BATCH = 200
+_SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
-def _claim(ids: list[int], now: datetime.datetime) -> list[int]:
-    """Claim rows for one email: ``UPDATE ... WHERE emailed_at IS NULL RETURNING id``.
+def _lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=getattr(settings, "DIGEST_LEASE_SECONDS", DIGEST_LEASE_SECONDS))
 
-    Two sends racing each get a disjoint set; a row claimed by a send that then dies is
-    never emailed again (at most once)."""
+
+def _lease_expired(now: datetime.datetime) -> Q:
+    return Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+
+
+def _message_id(token: uuid.UUID) -> str:
+    """The same for every attempt at one email, whichever worker (and host name) sends it."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "coalition.invalid"
+    return f"<digest.{token.hex}@{domain}>"
+
+
+def _claim(email: DigestEmail, ids: list[int]) -> list[int]:
+    """Put the rows ``ids`` not yet in any email into ``email``: ``UPDATE ... RETURNING id``.
+
+    Two composers racing each get a disjoint set, so a follow-up is in at most one email."""
     if not ids:
         return []
     table = connection.ops.quote_name(FollowUp._meta.db_table)
+    unclaimed = "digest_email_id IS NULL AND emailed_at IS NULL"
     with connection.cursor() as cursor:
         # Lock in id order so two claims of overlapping rows wait for each other instead of deadlocking.
         cursor.execute(
-            f"UPDATE {table} SET emailed_at = %s WHERE emailed_at IS NULL AND id IN ("  # noqa: S608  # nosec B608
-            f"SELECT id FROM {table} WHERE id = ANY(%s) AND emailed_at IS NULL ORDER BY id FOR UPDATE"
+            f"UPDATE {table} SET digest_email_id = %s WHERE {unclaimed} AND id IN ("  # noqa: S608  # nosec B608
+            f"SELECT id FROM {table} WHERE id = ANY(%s) AND {unclaimed} ORDER BY id FOR UPDATE"
             ") RETURNING id",
-            [now, ids],
+            [email.pk, ids],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def digest_email_compose(*, user: User, now: datetime.datetime | None = None) -> DigestEmail | None:
+    """Put ``user``'s follow-ups that are in no email yet into a new outbox row, rendered, and
+    hold the lease to send it. ``None`` when there is nothing to send or the digest is off.
+
+    One transaction: a composer that dies leaves no trace, and its follow-ups stay unclaimed."""
+    now = now or timezone.now()
+    preference = DigestPreference.objects.filter(user=user).first()
+    if not user.is_active or not user.email or (preference is not None and not preference.email_digest):
+        return None
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        candidates = list(
+            FollowUp.objects.filter(user=user, digest_email=None, emailed_at=None)
+            .actionable(today)
+            .values_list("id", flat=True)
+        )
+        if not candidates:
+            return None
+        token = uuid.uuid4()
+        email = DigestEmail.objects.create(
+            user=user,
+            token=token,
+            message_id=_message_id(token),
+            to=user.email,
+            lease_expires_at=now + _lease(),
+            attempts=1,
+        )
+        claimed = _claim(email, candidates)
+        if not claimed:  # a parallel composer took them all
+            email.delete()
+            return None
+        followups = list(FollowUp.objects.filter(pk__in=claimed).order_by("due_on", "pk"))
+        context = {"user": user, "followups": followups, "site_url": settings.SITE_URL, "today": today}
+        with translation.override(user.email_language):  # the reader's language, not the worker's
+            email.subject = ngettext(
+                "Coalition: %(count)s new follow-up", "Coalition: %(count)s new follow-ups", len(followups)
+            ) % {"count": len(followups)}
+            email.body = render_to_string("emails/followup_digest.txt", context)
+            email.html = render_to_string("emails/followup_digest.html", context)
+        email.save(update_fields=["subject", "body", "html", "updated_at"])
+        DigestPreference.objects.update_or_create(user=user, defaults={"last_sent_at": now})
+    return email
+
+
+def _deliver(email: DigestEmail) -> None:
+    """Send the stored message (the caller holds the lease), then mark it and its follow-ups sent."""
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.body, to=[email.to], headers={"Message-ID": email.message_id}
+    )
+    message.attach_alternative(email.html, "text/html")
+    try:
+        message.send()
+    except _SEND_ERRORS as error:
+        DigestEmail.objects.filter(pk=email.pk).update(last_error=str(error)[:2000], updated_at=timezone.now())
+        raise
+    sent_at = timezone.now()
+    with transaction.atomic():
+        DigestEmail.objects.filter(pk=email.pk, sent_at=None).update(
+            sent_at=sent_at, lease_expires_at=None, last_error="", updated_at=sent_at
+        )
+        FollowUp.objects.filter(digest_email=email, emailed_at=None).update(emailed_at=sent_at)
 
 
 def followups_send_digest(*, user: User, now: datetime.datetime | None = None) -> int:
     """Email ``user`` the follow-ups that are new since their last digest; returns how many.
 
     Nothing is sent when there is nothing new, when the user has no email address or is
-    inactive, or when they turned the digest off. Each follow-up is emailed at most once.
-    """
+    inactive, or when they turned the digest off. Each follow-up goes into exactly one email;
+    if this sender dies or the mail server fails, ``digest_emails_retry`` sends that email
+    once the lease has run out. Do not call it inside a transaction: the claim must commit
+    before the email goes out."""
+    email = digest_email_compose(user=user, now=now)
+    if email is None:
+        return 0
+    _deliver(email)
+    return email.followups.count()
+
+
+def _lease_take(pk: int, now: datetime.datetime) -> DigestEmail | None:
+    """Take the lease of an unsent outbox row whose lease has run out, or ``None`` if another
+    sender holds it or it has gone. The conditional UPDATE lets only one sender win."""
+    taken = DigestEmail.objects.filter(_lease_expired(now), pk=pk, sent_at=None).update(
+        lease_expires_at=now + _lease(), attempts=F("attempts") + 1, updated_at=timezone.now()
+    )
+    return DigestEmail.objects.filter(pk=pk).first() if taken else None
+
+
+def digest_emails_retry(*, now: datetime.datetime | None = None) -> int:
+    """Send the digests whose sender died or failed before marking them sent; returns how many.
+
+    Only rows whose lease has run out, so an email being sent right now is left to its
+    sender; each row is leased just before it is sent. Idempotent."""
     now = now or timezone.now()
-    preference = DigestPreference.objects.filter(user=user).first()
-    if not user.is_active or not user.email or (preference is not None and not preference.email_digest):
-        return 0
-    today = timezone.localdate(now)
-    with transaction.atomic():
-        candidates = list(
-            FollowUp.objects.filter(user=user, emailed_at__isnull=True).actionable(today).values_list("id", flat=True)
-        )
-        claimed = _claim(candidates, now)
-        if claimed:
-            DigestPreference.objects.update_or_create(user=user, defaults={"last_sent_at": now})
-    if not claimed:
-        return 0
-    followups = list(FollowUp.objects.filter(pk__in=claimed).order_by("due_on", "pk"))
-    context = {"user": user, "followups": followups, "site_url": settings.SITE_URL, "today": today}
-    with translation.override(user.email_language):  # the reader's language, not the worker's
-        subject = ngettext(
-            "Coalition: %(count)s new follow-up", "Coalition: %(count)s new follow-ups", len(followups)
-        ) % {"count": len(followups)}
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("emails/followup_digest.txt", context),
-            to=[user.email],
-        )
-        message.attach_alternative(render_to_string("emails/followup_digest.html", context), "text/html")
-    message.send()
-    return len(followups)
+    pending = list(
+        DigestEmail.objects.filter(_lease_expired(now), sent_at=None)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:DIGEST_RETRY_BATCH]
+    )
+    sent = 0
+    for pk in pending:
+        email = _lease_take(pk, now)
+        if email is None:
+            continue
+        try:
+            _deliver(email)
+        except _SEND_ERRORS:
+            logger.exception("Digest email %s failed; it will be retried after its lease.", email.message_id)
+            continue
+        sent += 1
+    return sent
 
 
 def users_due_a_digest(*, today: datetime.date) -> QuerySet[User]:
-    """Active users with an email address, the digest on, and something not yet emailed."""
-    waiting = FollowUp.objects.filter(emailed_at__isnull=True).actionable(today).values("user_id")
+    """Active users with an email address, the digest on, and something in no email yet."""
+    waiting = FollowUp.objects.filter(digest_email=None, emailed_at=None).actionable(today).values("user_id")
     return (
         User.objects.filter(is_active=True, pk__in=waiting)
         .exclude(email="")
@@ -192,11 +316,15 @@ def users_due_a_digest(*, today: datetime.date) -> QuerySet[User]:
 
 
 def followups_send_digests(*, now: datetime.datetime | None = None) -> int:
-    """Send the daily digest to everyone who has something new; returns how many emails went."""
+    """Send the daily digest to everyone who has something new, after the digests left
+    unsent by an earlier run; returns how many emails went."""
     now = now or timezone.now()
-    sent = 0
+    sent = digest_emails_retry(now=now)
     for user in users_due_a_digest(today=timezone.localdate(now)):
-        sent += bool(followups_send_digest(user=user, now=now))
+        try:
+            sent += bool(followups_send_digest(user=user, now=now))
+        except _SEND_ERRORS:
+            logger.exception("The digest for user %s failed; it will be retried after its lease.", user.pk)
     return sent
 
 
@@ -242,7 +370,8 @@ def _move_followups(from_user: User, to_user: User, by: User) -> list[int]:
     now = timezone.now()
     moving.filter(successor_has_it).update(status=FollowUp.Status.DISMISSED, completed_at=now, snoozed_until=None)
     ids = list(moving.values_list("id", flat=True))
-    FollowUp.objects.filter(pk__in=ids).update(user=to_user, emailed_at=None, updated_at=now)
+    # The successor gets their own digest of them.
+    FollowUp.objects.filter(pk__in=ids).update(user=to_user, digest_email=None, emailed_at=None, updated_at=now)
     return ids
 
 

@@ -13,6 +13,7 @@ from .people import (
     Tag,
 )
 from .relationships import Relationship
+from .retention import RetentionRun, RetentionSettings
 from .security import SecurityEvent
 from .stipends import FundingSource, LiaisonProfile, StipendAgreement, StipendPayment
 from .tokens import ApiToken
@@ -32,6 +33,8 @@ __all__ = [
     "PersonSearchEntry",
     "Position",
     "Relationship",
+    "RetentionRun",
+    "RetentionSettings",
     "SecurityEvent",
     "StipendAgreement",
     "StipendPayment",

@@ -6,8 +6,10 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from engagements.models import DigestPreference, FollowUp, Handover
+from engagements.models.followups import DigestEmail
 from engagements.services import followups as services
 from stakeholders.models import Person, Relationship
 from tests.engagements.followup_factories import FollowUpFactory, PersonFactory, RelationshipFactory
@@ -79,13 +81,66 @@ def test_the_digest_respects_the_opt_out(staff_user):
     assert mail.outbox == []
 
 
-def test_a_claimed_follow_up_is_never_emailed_again(staff_user):
-    """A row claimed by a send that died before sending is not sent by the next run (at most once)."""
-    followup = FollowUpFactory(user=staff_user)
-    assert services._claim([followup.pk], followup.created_at) == [followup.pk]
-    assert services._claim([followup.pk], followup.created_at) == []
-    assert services.followups_send_digest(user=staff_user) == 0
+def test_a_composed_digest_whose_sender_died_is_sent_once_its_lease_runs_out(staff_user):
+    """A digest composed by a sender that died before sending is not composed again; the retry
+    sends it after the lease, once, with its own Message-ID."""
+    # given a sender that composed a digest and died
+    FollowUpFactory(user=staff_user, title="Call the director")
+    now = timezone.now()
+    email = services.digest_email_compose(user=staff_user, now=now)
+    # when the next runs come, during and after the lease
+    assert services.followups_send_digest(user=staff_user, now=now) == 0
+    assert services.digest_emails_retry(now=now + datetime.timedelta(seconds=299)) == 0
     assert mail.outbox == []
+    later = now + datetime.timedelta(seconds=301)
+    assert services.followups_send_digests(now=later) == 1
+    assert services.followups_send_digests(now=later + datetime.timedelta(hours=1)) == 0
+    # then it went out once, as composed
+    (message,) = mail.outbox
+    assert message.extra_headers["Message-ID"] == email.message_id == f"<digest.{email.token.hex}@localhost>"
+    assert "Call the director" in message.body
+    email.refresh_from_db()
+    assert (email.attempts, email.sent_at is not None) == (2, True)
+    assert FollowUp.objects.get().emailed_at == email.sent_at
+
+
+def test_two_leases_on_one_digest_cannot_both_be_held(staff_user):
+    """Of two senders taking over the same expired digest, only the first gets the lease."""
+    FollowUpFactory(user=staff_user)
+    now = timezone.now()
+    email = services.digest_email_compose(user=staff_user, now=now)
+    assert services._lease_take(email.pk, now) is None  # the composer still holds it
+    later = now + datetime.timedelta(minutes=6)
+    assert services._lease_take(email.pk, later) is not None
+    assert services._lease_take(email.pk, later) is None
+    assert services._lease_take(email.pk, later + datetime.timedelta(minutes=6)) is not None
+
+
+def test_a_sent_digest_is_never_sent_again(staff_user):
+    """Once marked sent, no retry and no later run sends a digest or its follow-ups again."""
+    FollowUpFactory(user=staff_user)
+    assert services.followups_send_digest(user=staff_user) == 1
+    email = DigestEmail.objects.get()
+    DigestEmail.objects.filter(pk=email.pk).update(lease_expires_at=None)  # even with no lease
+    far = timezone.now() + datetime.timedelta(days=2)
+    assert services._lease_take(email.pk, far) is None
+    assert services.digest_emails_retry(now=far) == 0
+    assert services.followups_send_digests(now=far) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_keeps_the_error_and_is_retried(staff_user, settings):
+    """A mail server error leaves the digest unsent with the error noted; the retry sends it."""
+    FollowUpFactory(user=staff_user)
+    settings.EMAIL_BACKEND = "tests.engagements.slow_email_backend.RefusingEmailBackend"
+    now = timezone.now()
+    assert services.followups_send_digests(now=now) == 0
+    email = DigestEmail.objects.get()
+    assert "refused" in email.last_error and email.sent_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert services.followups_send_digests(now=now + datetime.timedelta(minutes=6)) == 1
+    email.refresh_from_db()
+    assert (email.last_error, email.attempts, len(mail.outbox)) == ("", 2, 1)
 
 
 def test_digests_go_only_to_users_with_something_new(staff_user, coordinator_user):
@@ -122,6 +177,18 @@ def test_handover_moves_open_follow_ups_and_relationships(admin_user):
     assert FollowUp.objects.get(pk=ask.pk).status == "done"
     assert Handover.objects.count() == 1
     assert FollowUp.pgh_event_model.objects.filter(pgh_obj_id=open_one.pk, pgh_label="reassigned").exists()
+
+
+def test_a_handed_over_follow_up_goes_into_the_successors_next_digest(admin_user):
+    """A follow-up already emailed to the departed user is emailed to the successor too, once."""
+    departed, successor = UserFactory(), UserFactory()
+    FollowUpFactory(user=departed, title="Renew the lease")
+    assert services.followups_send_digest(user=departed) == 1
+    services.handover_run(from_user=departed, to_user=successor, by=admin_user)
+    assert services.followups_send_digests() == 1
+    assert services.followups_send_digests() == 0
+    assert [message.to for message in mail.outbox] == [[departed.email], [successor.email]]
+    assert "Renew the lease" in mail.outbox[1].body
 
 
 def test_handover_dismisses_what_the_successor_already_has(admin_user):

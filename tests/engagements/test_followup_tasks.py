@@ -15,6 +15,7 @@ from django.db import transaction
 from coalition.celery import app as celery_app
 from engagements import tasks
 from engagements.models import FollowUp
+from engagements.services.followups import digest_email_compose
 from stakeholders import events
 from stakeholders.models import Tenure
 from stakeholders.services.accounts import user_deactivate
@@ -86,6 +87,20 @@ def test_the_digest_task_run_twice_sends_one_email(staff_user):
     FollowUpFactory(user=staff_user)
     assert tasks.digests_send.apply().get() == 1
     assert tasks.digests_send.apply().get() == 0
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_retry_task_sends_a_digest_left_unsent_once(staff_user, time_machine):
+    """digests_retry sends a digest whose sender died once its lease has run out, and only once."""
+    time_machine.move_to(datetime.datetime(2026, 6, 1, 15, 0, tzinfo=datetime.UTC))
+    FollowUpFactory(user=staff_user)
+    digest_email_compose(user=staff_user)  # and the sender died
+    assert tasks.digests_retry.apply().get() == 0  # the lease still runs
+    time_machine.shift(datetime.timedelta(minutes=6))
+    assert tasks.digests_retry.apply().get() == 1
+    time_machine.shift(datetime.timedelta(minutes=6))
+    assert tasks.digests_retry.apply().get() == 0
     assert len(mail.outbox) == 1
 
 

@@ -171,6 +171,8 @@ MATRIX: dict[str, tuple[str, str]] = {
     "engagements:digest_preference": ("302 405 405 405 405", "302 302 302 302 302"),
     "engagements:handover": ("302 403 403 200 403", "302 403 403 200 403"),
     "engagements:reminder_settings": ("302 403 403 200 403", "302 403 403 200 403"),
+    # Retention (issue 16): admins only; an empty post is refused with its errors (422).
+    "engagements:retention": ("302 403 403 200 403", "302 403 403 422 403"),
     # --- Coalitions and the ally map (issue 5) ----------------------------------------------
     # Staff and admins see every coalition; a coordinator those they coordinate (the
     # world's is users["coordinator"]'s); a liaison those they are a member of (not

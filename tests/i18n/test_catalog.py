@@ -20,7 +20,7 @@ TAG = re.compile(r"</?[a-z][^>]*>")
 # Messages that read the same in Spanish (a name, a code, a unit).
 SAME_IN_SPANISH = {
     *("Coalition", "CSV", "iCal", "MOU", "ID", "Total", "No", "Email", "Mam", "Karen", "General", "Neutral"),
-    *("Individual", "Sector", "sector", "Roles", "error"),
+    *("Individual", "Sector", "sector", "Roles", "error", "HTML", "Message-ID"),
 }
 
 
