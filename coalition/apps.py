@@ -10,5 +10,7 @@ class CoalitionConfig(AppConfig):
     def ready(self):
         from stakeholders import panels
 
+        from . import receivers  # noqa: F401  (the coalition's part of erasing a person)
+
         panels.register("organization", panels.Panel(_("Coalitions"), "coalition:organization_panel"))
         panels.register("person", panels.Panel(_("Coalitions and stances"), "coalition:person_panel"))

@@ -20,3 +20,12 @@ user_deactivated = Signal()
 #: reminders use it to tell admins when a liaison's year-to-date total crosses the
 #: tax-reporting threshold.
 stipend_payment_paid = Signal()
+
+#: A person is being erased (issue 16). Unlike the events above, it is sent *inside*
+#: the erasure's transaction, so that every app's part of the erasure commits or rolls
+#: back together. kwargs: ``person`` (still with their names), ``needles`` (the names,
+#: email and phone to scrub from free text), ``dry_run`` (True: change nothing, only
+#: count). A receiver returns ``{kind: count}`` of the records it removed or anonymized
+#: (or would); the kinds' labels are registered with
+#: ``stakeholders.services.privacy.erasure_kind_register``.
+person_erasing = Signal()

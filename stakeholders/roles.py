@@ -35,6 +35,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "stakeholders.approve_stipend_payment",
         "stakeholders.change_retentionsettings",
         "stakeholders.view_retentionrun",
+        "stakeholders.erase_person",
     ],
     Role.LIAISON: [
         "stakeholders.view_own_statement",

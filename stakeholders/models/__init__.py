@@ -12,6 +12,7 @@ from .people import (
     PersonSearchEntry,
     Tag,
 )
+from .privacy import ConsentRecord, ErasureCertificate, ErasureRequest
 from .relationships import Relationship
 from .retention import RetentionRun, RetentionSettings
 from .security import SecurityEvent
@@ -21,7 +22,10 @@ from .tokens import ApiToken
 __all__ = [
     "Affiliation",
     "ApiToken",
+    "ConsentRecord",
     "Department",
+    "ErasureCertificate",
+    "ErasureRequest",
     "Election",
     "FundingSource",
     "Language",
