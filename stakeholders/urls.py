@@ -4,6 +4,7 @@ from .views import accounts as account_views
 from .views import government as government_views
 from .views import mfa as mfa_views
 from .views import people as people_views
+from .views import privacy as privacy_views
 from .views import relationships as relationship_views
 from .views import security as security_views
 from .views import stipends as stipend_views
@@ -35,6 +36,15 @@ urlpatterns = [
     path("people/<int:pk>/edit/", people_views.person_edit, name="person_edit"),
     path("people/<int:pk>/demographics/", people_views.person_demographics, name="person_demographics"),
     path("people/<int:pk>/merge/", people_views.person_merge, name="person_merge"),
+    path("people/<int:pk>/consent/", privacy_views.person_consent, name="person_consent"),
+    path("people/<int:pk>/erase/", privacy_views.person_erase, name="person_erase"),
+    path("people/erasures/", privacy_views.erasure_request_list, name="erasure_request_list"),
+    path("people/erasures/<int:pk>/", privacy_views.erasure_detail, name="erasure_detail"),
+    path(
+        "people/erasures/requests/<int:pk>/approve/",
+        privacy_views.erasure_request_approve,
+        name="erasure_request_approve",
+    ),
     path("people/<int:pk>/affiliations/add/", people_views.affiliation_add, name="affiliation_add"),
     path(
         "people/<int:pk>/affiliations/<int:affiliation_pk>/end/",

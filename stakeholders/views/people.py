@@ -31,7 +31,7 @@ from ..forms.people import (
     PersonForm,
     PersonQuickForm,
 )
-from ..models import Organization, PersonDemographics
+from ..models import ConsentRecord, ErasureCertificate, Organization, PersonDemographics
 from ..panels import panels_for
 from ..roles import Role
 from ..rows import with_choice_labels, with_detail_urls
@@ -39,6 +39,7 @@ from ..security_log import Action, logs_export, security_event_record
 from ..selectors import people as selectors
 from ..selectors.search import PeopleSearch
 from ..services import people as services
+from ..services.privacy import consent_current
 from .pagination import CountingPagePaginator
 
 PAGE_SIZE = 50
@@ -143,6 +144,12 @@ def person_detail(request, pk):
         "affiliations": person.affiliations.select_related("organization"),
         "can_edit": selectors.can_edit_person(request.user, person),
         "panels": panels_for("person", request.user, person.pk),
+        "consent_current": [
+            (ConsentRecord.Purpose(purpose).label, record) for purpose, record in consent_current(person).items()
+        ],
+        "consent_history": ConsentRecord.objects.filter(person=person).select_related("recorded_by")[:50],
+        "consent_sources": [(v, label) for v, label in ConsentRecord.Source.choices if v != "migrated"],
+        "erased": ErasureCertificate.objects.filter(person_pk=person.pk).exists(),
     }
     if selectors.can_view_demographics(request.user):
         context["demographics"] = PersonDemographics.objects.filter(person=person).first()

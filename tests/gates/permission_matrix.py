@@ -86,6 +86,14 @@ MATRIX: dict[str, tuple[str, str]] = {
     "stakeholders:person_edit": ("302 200 200 200 404", "302 200 200 200 404"),
     "stakeholders:person_demographics": ("302 403 403 200 403", "302 403 403 200 403"),
     "stakeholders:person_merge": ("302 403 403 200 403", "302 403 403 200 403"),
+    # Consent (issue 16): whoever may edit the person records it; a post without a source is a 422.
+    "stakeholders:person_consent": ("302 200 200 200 404", "302 422 422 422 404"),
+    # Erasure (issue 16), admins only. A post without a reason is a 422 and erases nothing; the
+    # world's erasure request was asked for by the admin, who may not approve it (back to the list).
+    "stakeholders:person_erase": ("302 403 403 200 403", "302 403 403 422 403"),
+    "stakeholders:erasure_request_list": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:erasure_detail": ("302 403 403 200 403", "302 403 403 200 403"),
+    "stakeholders:erasure_request_approve": ("302 403 403 405 403", "302 403 403 302 403"),
     "stakeholders:affiliation_add": ("302 200 200 200 404", "302 200 200 200 404"),
     "stakeholders:affiliation_end": ("302 405 405 405 405", "302 302 302 302 404"),
     "stakeholders:organization_list": ("302 200 200 200 403", "302 200 200 200 403"),

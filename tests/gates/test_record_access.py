@@ -41,6 +41,7 @@ OUTSIDERS: dict[str, tuple[tuple[str, ...], str]] = {
     "stakeholders:person_detail": (("anonymous", "liaison"), PERSON),
     "stakeholders:person_edit": (("anonymous", "liaison", "other staff"), PERSON),
     "stakeholders:organization_export": (("anonymous", "liaison"), ORGANIZATION),
+    "stakeholders:erasure_detail": (("anonymous", "staff", "coordinator", "liaison"), "Thistlewood"),
     "stakeholders:organization_detail": (("anonymous", "liaison"), ORGANIZATION),
     "stakeholders:organization_edit": (("anonymous", "liaison", "other staff"), ORGANIZATION),
     "stakeholders:neighborhood_edit": (("anonymous", "staff", "coordinator", "liaison"), "neighborhood"),

@@ -22,7 +22,7 @@ from coalition.models import Agreement, MemberResource, WorkingGroup
 from engagements.models import CalendarFeed, Engagement, LoopBack
 from engagements.models.engagements import new_public_token
 from engagements.services.assessments import assessment_create
-from stakeholders.models import StipendAgreement, StipendPayment
+from stakeholders.models import ErasureCertificate, ErasureRequest, StipendAgreement, StipendPayment
 from stakeholders.services.tokens import api_token_create
 from tests.coalition.factories import AllyStanceFactory, CoalitionFactory, GoalFactory, MembershipFactory
 from tests.engagements.factories import CommitmentFactory, EngagementFactory
@@ -59,6 +59,9 @@ RECORD_FOR_PREFIX = {
     "position": "position",
     "election": "election",
     "relationship": "relationship",
+    # Erasure (issue 16): a certificate, and a request its own requester cannot approve.
+    "erasure": "erasure_certificate",
+    "stakeholders:erasure_request_approve": "erasure_request",
     # Engagements and follow-ups (issues 4 and 6)
     "engagements:detail": "engagement",
     "engagements:edit": "engagement",
@@ -130,6 +133,8 @@ class World:
     tenure: object = None
     election: object = None
     relationship: object = None
+    erasure_certificate: object = None
+    erasure_request: object = None  # asked for by users["admin"], so that they cannot approve it
     # Engagements and follow-ups
     engagement: object = None  # logged by users["staff"], published, facilitated by no liaison
     engagement_draft: object = None  # users["staff"]'s unfinished quick log
@@ -235,6 +240,14 @@ def build_world() -> World:
     world.tenure = TenureFactory(position=world.position, person=world.person)
     world.election = ElectionFactory(positions=[world.position])
     world.relationship = RelationshipFactory(person=world.person, owner=world.users["coordinator"])
+    world.erasure_certificate = ErasureCertificate.objects.create(
+        person_pk=987_654, erased_by=world.users["admin"], reason="Gate erasure Thistlewood", what={"person": 1}
+    )
+    world.erasure_request = ErasureRequest.objects.create(
+        person=PersonFactory(first_name="Gate", last_name="Erasable"),
+        requested_by=world.users["admin"],
+        reason="Gate request",
+    )
     _engagements(world)
     _coalitions(world)
     _stipends(world)
