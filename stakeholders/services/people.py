@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..models import (
     Affiliation,
+    ConsentRecord,
     Language,
     Neighborhood,
     Organization,
@@ -131,6 +132,14 @@ def person_create(
         person.full_clean()
         _check_email_free(person.email)
         person.save()
+        if may_contact:
+            _consent_changed(
+                person=person,
+                actor=actor,
+                purpose=ConsentRecord.Purpose.CONTACT,
+                granted=True,
+                note=str(_("Recorded when the person was added.")),
+            )
         languages = list(languages)
         if preferred_language is not None and preferred_language not in languages:
             languages.append(preferred_language)
@@ -162,6 +171,7 @@ def person_update(
     if unknown:
         raise TypeError(f"person_update() got unexpected fields: {sorted(unknown)}")
     with transaction.atomic(), _history(actor):
+        could_contact = person.may_contact
         for name, value in fields.items():
             setattr(person, name, value.strip() if isinstance(value, str) and name != "notes" else value)
         person.full_clean()
@@ -169,6 +179,14 @@ def person_update(
             _check_email_free(person.email, person)
         if fields:
             person.save(update_fields=[*fields, "updated_at"])
+        if "may_contact" in fields and person.may_contact != could_contact:
+            _consent_changed(
+                person=person,
+                actor=actor,
+                purpose=ConsentRecord.Purpose.CONTACT,
+                granted=person.may_contact,
+                note=str(_("Recorded through the person form.")),
+            )
         if languages is not None:
             languages = list(languages)
             if person.preferred_language and person.preferred_language not in languages:
@@ -177,6 +195,18 @@ def person_update(
         if tags is not None:
             person.tags.set(tags_named(tags))
     return person
+
+
+def _consent_changed(*, person: Person, actor: User | None, purpose: str, granted: bool, note: str) -> None:
+    """Keep the consent history whole when a form (not the consent panel) changes a consent."""
+    ConsentRecord.objects.create(
+        person=person,
+        purpose=purpose,
+        granted=granted,
+        source=ConsentRecord.Source.OTHER,
+        note=note,
+        recorded_by=actor,
+    )
 
 
 def person_demographics_record(
@@ -189,18 +219,33 @@ def person_demographics_record(
     race_ethnicity: str = "",
     disability: str = "",
     household_size: int | None = None,
+    record_consent: bool = True,
 ) -> PersonDemographics | None:
     """Keep a person's self-identified demographics, only with their consent.
 
     Without consent every answer is erased (a withdrawn consent erases what was kept).
+    A consent given or withdrawn here is added to the person's consent history
+    (``record_consent=False``: the caller records it itself).
     """
+    note = str(_("Recorded through the demographics form."))
     with transaction.atomic():
         if not consent:
+            deleted, _counts = PersonDemographics.objects.filter(
+                person=person, consent_recorded_at__isnull=False
+            ).delete()
             PersonDemographics.objects.filter(person=person).delete()
+            if deleted and record_consent:
+                _consent_changed(
+                    person=person, actor=actor, purpose=ConsentRecord.Purpose.DEMOGRAPHICS, granted=False, note=note
+                )
             return None
-        demographics, _created = PersonDemographics.objects.get_or_create(
+        demographics, created = PersonDemographics.objects.get_or_create(
             person=person, defaults={"consent_recorded_at": timezone.now(), "consent_recorded_by": actor}
         )
+        if created and record_consent:
+            _consent_changed(
+                person=person, actor=actor, purpose=ConsentRecord.Purpose.DEMOGRAPHICS, granted=True, note=note
+            )
         demographics.age_band = age_band
         demographics.gender_identity = gender_identity.strip()
         demographics.race_ethnicity = race_ethnicity.strip()

@@ -147,7 +147,7 @@ def consent_record(
                     defaults={"consent_recorded_at": record.recorded_at, "consent_recorded_by": actor},
                 )
             else:
-                person_demographics_record(person=locked, actor=actor, consent=False)
+                person_demographics_record(person=locked, actor=actor, consent=False, record_consent=False)
     return record
 
 

@@ -110,3 +110,20 @@ def test_a_paid_liaison_waits_for_a_second_admin_on_the_pages(client, admin_user
     response = client.post(approve)
     certificate = ErasureCertificate.objects.get()
     assert response.url == certificate.get_absolute_url() and certificate.approved_by == second
+
+
+def test_consent_changed_through_the_person_and_demographics_forms_joins_the_history(person, staff_user):
+    """Ticking "may be contacted" on the person form, or keeping or clearing demographics on
+    their form, adds to the consent history like the consent panel does (once per change)."""
+    from stakeholders.services.people import person_update
+
+    person_update(person=person, actor=staff_user, may_contact=True)
+    person_update(person=person, actor=staff_user, may_contact=True, notes="no change of consent")
+    person_demographics_record(person=person, actor=staff_user, consent=True, age_band="25_34")
+    person_demographics_record(person=person, actor=staff_user, consent=True, age_band="35_44")
+    person_demographics_record(person=person, actor=staff_user, consent=False)
+    history = list(
+        ConsentRecord.objects.filter(person=person).order_by("recorded_at", "pk").values_list("purpose", "granted")
+    )
+    assert history == [("contact", True), ("demographics", True), ("demographics", False)]
+    assert all(record.recorded_by == staff_user for record in ConsentRecord.objects.filter(person=person))
