@@ -34,6 +34,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Commitments"), "engagements:commitments", "engagements.view_commitment"),
     NavItem(_("Equity"), "equity:dashboard", "engagements.view_equityassessment"),
     NavItem(_("Coalitions"), "coalition:list", "coalition.view_coalition"),
+    NavItem(_("Boards"), "boards:board_list", "stakeholders.view_board"),
+    NavItem(_("Fellows"), "boards:cohort_list", "engagements.view_cohort"),
     NavItem(_("People"), "stakeholders:person_list", "stakeholders.view_person"),
     NavItem(_("Organizations"), "stakeholders:organization_list", "stakeholders.view_organization"),
     NavItem(_("Departments"), "stakeholders:department_list", "stakeholders.view_department"),

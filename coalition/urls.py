@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("stakeholders.urls")),
     path("engagements/", include("engagements.urls")),
     path("equity/", include("engagements.equity_urls")),
+    path("boards/", include("engagements.boards_urls")),
     path("coalitions/", include("coalition.coalition_urls")),
     path("api/v1/", include("coalition.api_urls")),
     path("backoffice/", admin.site.urls),

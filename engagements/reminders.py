@@ -13,7 +13,9 @@ Extension points (for the parts of the domain that live in other modules):
 
 - ``RULES``: one function per rule, ``rule(*, today, config) -> Iterable[FollowUp]``
   (rules 1–7: elections, term ends, turnover, staff turnover, commitments due,
-  coalition agreements expiring, champions and allies without contact).
+  coalition agreements expiring, champions and allies without contact) and 8–10 for the
+  boards pipeline (a vacancy matching a fellow's interests, an application deadline near,
+  a placed fellow's term ending).
 - ``HOLDER_RECIPIENT_SOURCES``: who hears about an office holder (rules 1–3). Each is
   ``source(person_ids, today) -> QuerySet of (person_id, user_id)`` built on the subquery
   ``person_ids``: relationship owners and ally-stance owners.
@@ -33,15 +35,16 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from coalition.models import Agreement, AllyStance, Coalition, Stance
-from stakeholders.models import Relationship, Tenure, User
+from stakeholders.models import Relationship, Tenure, User, Vacancy
 from stakeholders.roles import Role
 
-from .models import Commitment, Engagement, FollowUp, ReminderSettings
+from .models import BoardApplication, Cohort, Commitment, Engagement, Fellow, FollowUp, ReminderSettings
 
 BATCH_SIZE = 5000
 TURNOVER_DUE_DAYS = 14
@@ -483,6 +486,194 @@ def allies_no_contact(*, today: datetime.date, config: ReminderSettings) -> Iter
         )
 
 
+# --- rules 8–10: the boards pipeline ----------------------------------------------------
+
+
+def _cohort_coordinators(cohort_ids: QuerySet) -> dict[int, list[int]]:
+    """cohort id → its active coordinators' ids, in one query."""
+    coordinators: dict[int, list[int]] = defaultdict(list)
+    for cohort_id, user_id in Cohort.coordinators.through.objects.filter(
+        cohort_id__in=cohort_ids, user__is_active=True
+    ).values_list("cohort_id", "user_id"):
+        coordinators[cohort_id].append(user_id)
+    return coordinators
+
+
+FELLOW_FIELDS = (
+    "fellow__cohort_id",
+    "fellow__person__first_name",
+    "fellow__person__preferred_name",
+    "fellow__person__last_name",
+)
+
+
+def board_vacancy_matches(*, today: datetime.date, config: ReminderSettings) -> Iterator[FollowUp]:
+    """A vacancy open for applications on a board a fellow is interested in: the cohort's
+    coordinators invite the fellow to apply. Not for a fellow who serves on a board today
+    (placed; their term's end has its own rule), nor one who already has an application in
+    progress for that board or for that vacancy (the deadline rule follows those up).
+    The subject is the vacancy and the cycle the fellow, so each pair is raised once.
+    Four queries."""
+    interests = Fellow.interests.through.objects.filter(
+        board__seats__vacancies__status=Vacancy.Status.OPEN,
+        board__seats__vacancies__opens_on__lte=today,
+        board__seats__vacancies__deadline__gte=today,
+    )
+    rows = list(
+        interests.values(
+            "fellow_id",
+            "board_id",
+            *FELLOW_FIELDS,
+            person_id=F("fellow__person_id"),
+            vacancy_id=F("board__seats__vacancies__id"),
+            deadline=F("board__seats__vacancies__deadline"),
+            board_name=F("board__name"),
+        ).order_by("board__seats__vacancies__id", "fellow_id")
+    )
+    if not rows:
+        return
+    fellow_ids = {row["fellow_id"] for row in rows}
+    seated = set(
+        Tenure.objects.filter(
+            actual_end_date__isnull=True,
+            person_id__in=[row["person_id"] for row in rows],
+            position__board__isnull=False,
+        ).values_list("person_id", flat=True)
+    )
+    applied = BoardApplication.objects.filter(fellow_id__in=fellow_ids)
+    applied_to_vacancy = set(applied.filter(vacancy__isnull=False).values_list("fellow_id", "vacancy_id"))
+    applying_to_board = set(
+        applied.filter(stage__in=[BoardApplication.Stage.APPLIED, BoardApplication.Stage.INTERVIEWED]).values_list(
+            "fellow_id", "board_id"
+        )
+    )
+    coordinators = _cohort_coordinators(Fellow.objects.filter(pk__in=fellow_ids).values("cohort_id"))
+    vacancy_type = ContentType.objects.get_for_model(Vacancy)
+    for row in rows:
+        if (
+            row["person_id"] in seated
+            or (row["fellow_id"], row["vacancy_id"]) in applied_to_vacancy
+            or (row["fellow_id"], row["board_id"]) in applying_to_board
+        ):
+            continue
+        title = Title(
+            gettext_noop(
+                "A seat on %(board)s is open until %(date)s and %(person)s is interested: invite them to apply."
+            ),
+            {
+                "board": row["board_name"],
+                "date": row["deadline"].isoformat(),
+                "person": _person_name(row, "fellow__person__"),
+            },
+        )
+        for user_id in coordinators.get(row["fellow__cohort_id"], ()):
+            yield FollowUp(
+                user_id=user_id,
+                reason=FollowUp.Reason.BOARD_VACANCY,
+                content_type=vacancy_type,
+                object_id=row["vacancy_id"],
+                cycle=f"fellow:{row['fellow_id']}",
+                title=title,
+                due_on=min(row["deadline"], today + datetime.timedelta(days=NO_CONTACT_DUE_DAYS)),
+            )
+
+
+def application_deadlines(*, today: datetime.date, config: ReminderSettings) -> Iterator[FollowUp]:
+    """An application still at "interested" for a vacancy (or a board with an open vacancy)
+    whose deadline is within the lead time: the cohort's coordinators help the fellow apply
+    in time. The cycle is the deadline, so a vacancy reopened later is a new cycle. Two queries."""
+    horizon = today + datetime.timedelta(days=config.application_deadline_days)
+    open_vacancies = Vacancy.objects.filter(status=Vacancy.Status.OPEN, deadline__gte=today, deadline__lte=horizon)
+    rows = list(
+        BoardApplication.objects.filter(stage=BoardApplication.Stage.INTERESTED)
+        .filter(Q(vacancy__in=open_vacancies) | Q(vacancy__isnull=True, board__seats__vacancies__in=open_vacancies))
+        .values(
+            "id",
+            *FELLOW_FIELDS,
+            board_name=F("board__name"),
+            deadline=Coalesce("vacancy__deadline", "board__seats__vacancies__deadline"),
+        )
+        .order_by("id", "deadline")
+    )
+    if not rows:
+        return
+    coordinators = _cohort_coordinators(
+        Fellow.objects.filter(applications__id__in=[row["id"] for row in rows]).values("cohort_id")
+    )
+    application_type = ContentType.objects.get_for_model(BoardApplication)
+    seen: set[int] = set()
+    for row in rows:
+        if row["id"] in seen:  # a board with several open vacancies: the soonest deadline
+            continue
+        seen.add(row["id"])
+        title = Title(
+            gettext_noop("Applications for %(board)s close on %(date)s and %(person)s has not applied yet."),
+            {
+                "board": row["board_name"],
+                "date": row["deadline"].isoformat(),
+                "person": _person_name(row, "fellow__person__"),
+            },
+        )
+        for user_id in coordinators.get(row["fellow__cohort_id"], ()):
+            yield FollowUp(
+                user_id=user_id,
+                reason=FollowUp.Reason.APPLICATION_DEADLINE,
+                content_type=application_type,
+                object_id=row["id"],
+                cycle=f"deadline:{row['deadline'].isoformat()}",
+                title=title,
+                due_on=row["deadline"],
+            )
+
+
+def fellow_terms_ending(*, today: datetime.date, config: ReminderSettings) -> Iterator[FollowUp]:
+    """A placed fellow's board term planned to end within the term-end lead time (120 days
+    by default): the cohort's coordinators seek re-appointment or prepare a successor.
+    The cycle is the planned end, so a new term is a new cycle. Two queries."""
+    rows = list(
+        BoardApplication.objects.filter(
+            stage=BoardApplication.Stage.APPOINTED,
+            tenure__actual_end_date__isnull=True,
+            tenure__planned_end_date__gte=today,
+            tenure__planned_end_date__lte=today + datetime.timedelta(days=config.term_end_lead_days),
+        )
+        .values(
+            "tenure_id",
+            *FELLOW_FIELDS,
+            board_name=F("board__name"),
+            planned_end=F("tenure__planned_end_date"),
+        )
+        .order_by("tenure_id")
+    )
+    if not rows:
+        return
+    coordinators = _cohort_coordinators(
+        Fellow.objects.filter(applications__tenure_id__in=[row["tenure_id"] for row in rows]).values("cohort_id")
+    )
+    tenure_type = ContentType.objects.get_for_model(Tenure)
+    for row in rows:
+        title = Title(
+            gettext_noop(
+                "%(person)s's term on %(board)s ends on %(date)s: seek re-appointment or prepare a successor."
+            ),
+            {
+                "person": _person_name(row, "fellow__person__"),
+                "board": row["board_name"],
+                "date": row["planned_end"].isoformat(),
+            },
+        )
+        for user_id in coordinators.get(row["fellow__cohort_id"], ()):
+            yield FollowUp(
+                user_id=user_id,
+                reason=FollowUp.Reason.FELLOW_TERM_ENDING,
+                content_type=tenure_type,
+                object_id=row["tenure_id"],
+                cycle=f"term-end:{row['planned_end'].isoformat()}",
+                title=title,
+                due_on=row["planned_end"],
+            )
+
+
 #: The rules a full scan runs, in order.
 RULES: list[Rule] = [
     election_approaching,
@@ -492,6 +683,9 @@ RULES: list[Rule] = [
     commitments_due,
     agreements_expiring,
     allies_no_contact,
+    board_vacancy_matches,
+    application_deadlines,
+    fellow_terms_ending,
 ]
 
 

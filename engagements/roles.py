@@ -39,9 +39,21 @@ _EQUITY_WRITE = [
 ]
 _EQUITY_ADMIN = ["engagements.add_censusbaseline", "engagements.change_equitysettings"]
 
+# The boards pipeline: staff read cohorts and their pipelines; coordinators run the
+# cohorts they coordinate (fellows, applications, stages); admins run every cohort.
+_PIPELINE_READ = ["engagements.view_cohort"]
+_PIPELINE_WRITE = [
+    "engagements.add_cohort",
+    "engagements.change_cohort",
+    "engagements.add_fellow",
+    "engagements.change_fellow",
+    "engagements.add_boardapplication",
+    "engagements.change_boardapplication",
+]
+
 ROLE_PERMISSIONS = {
-    Role.STAFF: [*_LOG, *_SEE_ALL, *_EQUITY_READ],
-    Role.COORDINATOR: [*_LOG, *_SEE_ALL, *_MANAGE, *_EQUITY_READ, *_EQUITY_WRITE],
+    Role.STAFF: [*_LOG, *_SEE_ALL, *_EQUITY_READ, *_PIPELINE_READ],
+    Role.COORDINATOR: [*_LOG, *_SEE_ALL, *_MANAGE, *_EQUITY_READ, *_EQUITY_WRITE, *_PIPELINE_READ, *_PIPELINE_WRITE],
     Role.ADMIN: [
         *_LOG,
         *_SEE_ALL,
@@ -52,6 +64,9 @@ ROLE_PERMISSIONS = {
         *_EQUITY_READ,
         *_EQUITY_WRITE,
         *_EQUITY_ADMIN,
+        *_PIPELINE_READ,
+        *_PIPELINE_WRITE,
+        "engagements.manage_all_cohorts",
     ],
     Role.LIAISON: [*_LOG],
 }

@@ -151,3 +151,17 @@ def sync_role_permissions(apps) -> None:
             if (permission.content_type.app_label, permission.codename) in wanted
         ]
         group.permissions.set(permissions)
+
+
+# Boards and commissions (stakeholders/models/boards.py): everyone but liaisons reads them;
+# coordinators and admins describe boards, add seats and open vacancies.
+_BOARDS_READ = ["stakeholders.view_board", "stakeholders.view_vacancy"]
+_BOARDS_WRITE = [
+    "stakeholders.add_board",
+    "stakeholders.change_board",
+    "stakeholders.add_vacancy",
+    "stakeholders.change_vacancy",
+]
+ROLE_PERMISSIONS[Role.STAFF] += _BOARDS_READ
+ROLE_PERMISSIONS[Role.COORDINATOR] += [*_BOARDS_READ, *_BOARDS_WRITE]
+ROLE_PERMISSIONS[Role.ADMIN] += [*_BOARDS_READ, *_BOARDS_WRITE]

@@ -24,4 +24,5 @@ from .equity import (  # noqa: E402,F401
     EquitySettings,
 )
 from .followups import DigestEmail, DigestPreference, FollowUp, Handover, ReminderSettings  # noqa: E402,F401
+from .pipeline import ApplicationStageChange, BoardApplication, Cohort, Fellow  # noqa: E402,F401
 from .stipends import PaymentEngagement  # noqa: E402,F401

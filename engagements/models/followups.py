@@ -48,6 +48,9 @@ class FollowUp(TimeStampedModel):
         STIPEND_PAYMENT_DUE = "stipend_payment_due", _("Stipend payment due")
         NO_CONTACT = "no_contact", _("No contact")
         TAX_THRESHOLD = "tax_threshold", _("Tax reporting threshold")
+        BOARD_VACANCY = "board_vacancy", _("Board vacancy matches a fellow")
+        APPLICATION_DEADLINE = "application_deadline", _("Application deadline near")
+        FELLOW_TERM_ENDING = "fellow_term_ending", _("Fellow's board term ending")
         MANUAL = "manual", _("Added by hand")
 
     class Status(models.TextChoices):
@@ -160,6 +163,12 @@ class ReminderSettings(TimeStampedModel):
     )
     agreement_expiry_days = models.PositiveSmallIntegerField(
         _("agreement expiry lead time (days)"), default=60, validators=[MinValueValidator(1), MaxValueValidator(730)]
+    )
+    application_deadline_days = models.PositiveSmallIntegerField(
+        _("application deadline lead time (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Fellows who have not applied yet are followed up this many days before a board's deadline."),
     )
     no_contact_days = models.PositiveSmallIntegerField(
         _("no contact after (days)"), default=90, validators=[MinValueValidator(1), MaxValueValidator(730)]

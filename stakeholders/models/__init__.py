@@ -1,6 +1,7 @@
 """Stakeholders: who is out there. One module per part of the domain."""
 
 from .accounts import TimeStampedModel, User, UserSession
+from .boards import Board, Vacancy
 from .government import Department, Election, Position, Tenure
 from .people import (
     Affiliation,
@@ -22,6 +23,7 @@ from .tokens import ApiToken
 __all__ = [
     "Affiliation",
     "ApiToken",
+    "Board",
     "ConsentRecord",
     "Department",
     "ErasureCertificate",
@@ -47,4 +49,5 @@ __all__ = [
     "TimeStampedModel",
     "User",
     "UserSession",
+    "Vacancy",
 ]

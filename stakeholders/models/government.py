@@ -55,6 +55,15 @@ class Position(TimeStampedModel):
     is_multi_seat = models.BooleanField(
         _("multi-seat"), default=False, help_text=_("Several people can hold this position at once.")
     )
+    #: Set on the seats of a board or commission (``stakeholders.models.boards.Board``).
+    board = models.ForeignKey(
+        "stakeholders.Board",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="seats",
+        verbose_name=_("board or commission"),
+    )
 
     class Meta:
         ordering = ["department__name", "title"]

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from coalition import demo as coalition_demo
 from engagements import demo as engagements_demo
+from engagements import demo_boards as boards_demo
 from engagements import demo_equity as equity_demo
 from engagements import demo_followups as followups_demo
 from engagements.services.equity import equity_reach_refresh
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             coalitions = coalition_demo.seed()
             engagements_demo.seed()
             equity = equity_demo.seed()
+            boards = boards_demo.seed()
             reminders = followups_demo.seed()  # last: scans everything above
             equity_reach_refresh()  # the equity dashboard's figures, without waiting for beat
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {len(users)} demo users."))
@@ -37,5 +39,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Equity: {equity['demographics']} residents' consented demographics, "
             f"{equity['baseline_rows']} census baseline rows, {equity['assessments']} equity impact assessments."
+        )
+        self.stdout.write(
+            f"Boards: {boards['boards']} boards and commissions; a cohort of {boards['fellows']} leadership "
+            f"fellows, {boards['placed']} placed."
         )
         self.stdout.write(f"Reminder scan on the demo city: {reminders['total']} new follow-ups.")
