@@ -619,6 +619,72 @@ PAGES: list[Page] = [
             " FROM engagements_engagement e WHERE e.status = 'logged' ORDER BY e.id LIMIT 50"
         ),
     ),
+    # Boards and the fellows pipeline (issue 17)
+    Page(
+        name="board_list",
+        kind="list",
+        # Every board with its seat counts, every open vacancy and every term ending in 180 days.
+        path="/boards/",
+        role="coordinator",
+        floor=(
+            "SELECT b.id, b.name, b.appointed_by, b.term_length_months, count(p.id)"
+            " FROM stakeholders_board b LEFT JOIN stakeholders_position p ON p.board_id = b.id"
+            " GROUP BY b.id ORDER BY b.name"
+        ),
+    ),
+    Page(
+        name="board_detail",
+        kind="detail",
+        path="/boards/{id}/",
+        role="coordinator",
+        lookup="SELECT id FROM stakeholders_board ORDER BY id LIMIT 1",
+        # The board's seats with their current holders.
+        floor=(
+            "SELECT s.id, s.title, t.start_date, t.planned_end_date, p.first_name, p.last_name"
+            " FROM stakeholders_position s"
+            " LEFT JOIN stakeholders_tenure t ON t.position_id = s.id AND t.actual_end_date IS NULL"
+            " LEFT JOIN stakeholders_person p ON p.id = t.person_id"
+            " WHERE s.board_id = %(id)s ORDER BY s.id"
+        ),
+    ),
+    Page(
+        name="cohort_list",
+        kind="list",
+        path="/boards/cohorts/",
+        role="coordinator",
+        floor=(
+            "SELECT c.id, c.name, c.starts_on, count(f.id) FROM engagements_cohort c"
+            " LEFT JOIN engagements_fellow f ON f.cohort_id = c.id"
+            " GROUP BY c.id ORDER BY c.starts_on DESC, c.name LIMIT 50"
+        ),
+    ),
+    Page(
+        name="cohort_detail",
+        kind="detail",
+        path="/boards/cohorts/{id}/",
+        role="coordinator",
+        lookup="SELECT id FROM engagements_cohort ORDER BY id LIMIT 1",
+        # The cohort's fellows with their names.
+        floor=(
+            "SELECT f.id, p.first_name, p.last_name FROM engagements_fellow f"
+            " JOIN stakeholders_person p ON p.id = f.person_id"
+            " WHERE f.cohort_id = %(id)s ORDER BY p.last_name, p.first_name"
+        ),
+    ),
+    Page(
+        name="cohort_pipeline",
+        kind="list",
+        path="/boards/cohorts/{id}/pipeline/",
+        role="coordinator",
+        lookup="SELECT id FROM engagements_cohort ORDER BY id LIMIT 1",
+        # Every application of the cohort with its fellow and board.
+        floor=(
+            "SELECT a.id, a.stage, a.stage_changed_on, b.name, p.first_name, p.last_name"
+            " FROM engagements_boardapplication a JOIN engagements_fellow f ON f.id = a.fellow_id"
+            " JOIN stakeholders_person p ON p.id = f.person_id JOIN stakeholders_board b ON b.id = a.board_id"
+            " WHERE f.cohort_id = %(id)s ORDER BY a.stage_changed_on, a.id"
+        ),
+    ),
 ]
 
 

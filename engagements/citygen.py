@@ -26,6 +26,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from coalition.models import AllyStance, Coalition, Membership
+from engagements import citygen_boards
 from engagements.models import (
     Attendance,
     AttendanceBreakdown,
@@ -839,6 +840,16 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
         )
     copy_instances(FollowUp, followups)
     log(f"  {len(followups)} follow-ups")
+    boards = citygen_boards.generate(
+        size=citygen_boards.SIZES["large" if n["people"] >= 10_000 else "small"],
+        seed=seed,
+        prefix=prefix,
+        today=today,
+        people=people,
+        departments=departments,
+        coordinators=citygen_boards.coordinators_for(demo or users),
+        log=log,
+    )
     _merge_search_index_inserts(search_indexes)
     equity_reach_refresh()
     with connection.cursor() as cursor:
@@ -849,5 +860,6 @@ def generate(sizes: dict[str, int], *, seed: int = 1, today: datetime.date | Non
         "tenures": len(tenures),
         "attendance": len(attendance),
         "followups": len(followups),
+        "fellows": boards["fellows"],
         "prefix": prefix,
     }

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from stakeholders.forms.base import add_service_errors
 from stakeholders.rows import choice_labels, person_name, pk_url
@@ -45,6 +46,7 @@ def reminder_date(planned_end: datetime.date | None, lead_days: int) -> datetime
 
 @login_required
 @permission_required("engagements.view_cohort", raise_exception=True)
+@require_safe
 def cohort_list_view(request):
     """Every cohort, newest first, with "26 fellows, 15 placed": three queries a page."""
     page = Paginator(cohort_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -97,6 +99,7 @@ def cohort_edit(request, pk):
 
 @login_required
 @permission_required("engagements.view_cohort", raise_exception=True)
+@require_safe
 def cohort_detail(request, pk):
     """A cohort: its conversion figures, fellows (sessions attended, interests, where each
     application stands), sessions, and who the pipeline reaches against who serves today."""
@@ -123,6 +126,7 @@ def cohort_detail(request, pk):
 
 @login_required
 @permission_required("engagements.view_cohort", raise_exception=True)
+@require_safe
 def cohort_pipeline(request, pk):
     """The pipeline board: a column per stage, a card per application, each card moved by a
     plain form (keyboard and screen reader alike), and the same applications as a table."""
@@ -203,6 +207,7 @@ def _fellow_page(request, fellow, *, fellow_form=None, application_form=None, st
 
 @login_required
 @permission_required("engagements.view_cohort", raise_exception=True)
+@require_safe
 def fellow_detail(request, pk):
     """A fellow: their boards of interest, each application with its steps, and (for those
     who manage the cohort) forms to change interests and add an application."""

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ..forms.base import add_service_errors
 from ..forms.boards import BoardForm, SeatsForm, VacancyForm
@@ -29,6 +29,7 @@ from ..services import boards as services
 
 @login_required
 @permission_required("stakeholders.view_board", raise_exception=True)
+@require_safe
 def board_list_view(request):
     """Every board with its seat counts, every open vacancy and every term ending soon: four queries."""
     today = timezone.localdate()
@@ -87,6 +88,7 @@ def _board_page(request, board, *, seats_form=None, vacancy_form=None, status=20
 
 @login_required
 @permission_required("stakeholders.view_board", raise_exception=True)
+@require_safe
 def board_detail(request, pk):
     """One board: what it is, its seats with their holders and term ends, and its vacancies."""
     return _board_page(request, board_for_user(request.user, pk))

@@ -51,6 +51,29 @@ MATRIX: dict[str, tuple[str, str]] = {
     "equity:assessment_detail": ("302 200 200 200 403", "302 200 200 200 403"),
     "equity:assessment_edit": ("302 403 200 200 403", "302 403 200 200 403"),
     "equity:assessment_status": ("302 403 405 405 403", "302 403 422 422 403"),
+    # --- Boards and commissions, and the fellows pipeline (issue 17) --------------------
+    # Everyone but liaisons reads boards and cohorts; coordinators and admins describe boards
+    # and open vacancies; a cohort is changed by its coordinators and by admins. A form page
+    # posted empty is shown again (200); a form that only takes posts answers an empty one
+    # with its errors (422); the fellow's edit and new-application addresses only take posts
+    # (a GET goes back to the fellow's page).
+    "boards:board_list": ("302 200 200 200 403", "302 405 405 405 403"),
+    "boards:board_create": ("302 403 200 200 403", "302 403 200 200 403"),
+    "boards:board_detail": ("302 200 200 200 403", "302 405 405 405 403"),
+    "boards:board_edit": ("302 403 200 200 403", "302 403 200 200 403"),
+    "boards:seats_add": ("302 403 405 405 403", "302 403 422 422 403"),
+    "boards:vacancy_create": ("302 403 405 405 403", "302 403 422 422 403"),
+    "boards:vacancy_cancel": ("302 403 405 405 403", "302 403 302 302 403"),
+    "boards:cohort_list": ("302 200 200 200 403", "302 405 405 405 403"),
+    "boards:cohort_create": ("302 403 200 200 403", "302 403 200 200 403"),
+    "boards:cohort_detail": ("302 200 200 200 403", "302 405 405 405 403"),
+    "boards:cohort_edit": ("302 403 200 200 403", "302 403 200 200 403"),
+    "boards:cohort_pipeline": ("302 200 200 200 403", "302 405 405 405 403"),
+    "boards:fellow_add": ("302 403 200 200 403", "302 403 200 200 403"),
+    "boards:fellow_detail": ("302 200 200 200 403", "302 405 405 405 403"),
+    "boards:fellow_edit": ("302 403 302 302 403", "302 403 302 302 403"),
+    "boards:application_create": ("302 403 302 302 403", "302 403 422 422 403"),
+    "boards:application_move": ("302 403 200 200 403", "302 403 200 200 403"),
     # --- User management and security log (admins) ---------------------------------
     "stakeholders:user_list": ("302 403 403 200 403", "405 405 405 405 405"),
     "stakeholders:user_create": ("302 403 403 200 403", "302 403 403 200 403"),
@@ -314,6 +337,12 @@ OTHER: dict[str, tuple[str, int, int]] = {
     "engagements:followup_snooze": ("staff", 405, 404),
     "api:followup-detail": ("admin", 404, 405),
     "api:followup-status": ("admin", 405, 404),
+    # A coordinator who does not coordinate the cohort reads it but changes nothing in it.
+    "boards:cohort_edit": ("coordinator", 403, 403),
+    "boards:fellow_add": ("coordinator", 403, 403),
+    "boards:fellow_edit": ("coordinator", 403, 403),
+    "boards:application_create": ("coordinator", 403, 403),
+    "boards:application_move": ("coordinator", 403, 403),
     # A coordinator who does not coordinate the coalition does not see it.
     "coalition:detail": ("coordinator", 404, 404),
     "coalition:edit": ("coordinator", 404, 404),

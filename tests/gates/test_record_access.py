@@ -45,6 +45,13 @@ OUTSIDERS: dict[str, tuple[tuple[str, ...], str]] = {
     "stakeholders:organization_detail": (("anonymous", "liaison"), ORGANIZATION),
     "stakeholders:organization_edit": (("anonymous", "liaison", "other staff"), ORGANIZATION),
     "stakeholders:neighborhood_edit": (("anonymous", "staff", "coordinator", "liaison"), "neighborhood"),
+    # --- Boards and the fellows pipeline (issue 17): not for liaisons ----------------------
+    "boards:board_detail": (("anonymous", "liaison"), "Larkspurne"),
+    "boards:board_edit": (("anonymous", "staff", "liaison"), "Larkspurne"),
+    "boards:cohort_detail": (("anonymous", "liaison"), "Fennimore"),
+    "boards:cohort_edit": (("anonymous", "staff", "liaison", "other coordinator"), "Fennimore"),
+    "boards:fellow_detail": (("anonymous", "liaison"), PERSON),
+    "boards:fellow_edit": (("anonymous", "staff", "liaison", "other coordinator"), PERSON),
     # --- Government: read by every role, changed by coordinators and admins ---------------
     "stakeholders:department_detail": (("anonymous",), "department"),
     "stakeholders:department_edit": (("anonymous", "staff", "liaison"), "department"),

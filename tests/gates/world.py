@@ -22,7 +22,9 @@ from coalition.models import Agreement, MemberResource, WorkingGroup
 from engagements.models import CalendarFeed, Engagement, LoopBack
 from engagements.models.engagements import new_public_token
 from engagements.services.assessments import assessment_create
+from engagements.services.pipeline import application_create, cohort_create, fellow_add
 from stakeholders.models import ErasureCertificate, ErasureRequest, StipendAgreement, StipendPayment
+from stakeholders.services.boards import board_create, vacancy_open
 from stakeholders.services.tokens import api_token_create
 from tests.coalition.factories import AllyStanceFactory, CoalitionFactory, GoalFactory, MembershipFactory
 from tests.engagements.factories import CommitmentFactory, EngagementFactory
@@ -76,6 +78,16 @@ RECORD_FOR_PREFIX = {
     # Equity impact assessments (issue 14): writing one needs a commitment without one.
     "equity:assessment_create": "commitment",
     "equity:assessment": "assessment",
+    # Boards and the fellows pipeline (issue 17)
+    "boards:board": "board",
+    "boards:seats_add": "board",
+    "boards:vacancy_create": "board",
+    "boards:vacancy_cancel": "vacancy",
+    "boards:cohort": "cohort",
+    "boards:fellow_add": "cohort",
+    "boards:fellow": "fellow",
+    "boards:application_create": "fellow",
+    "boards:application_move": "application",
     # Coalitions (issue 5)
     "coalition:coalition": "coalition",
     "coalition:detail": "coalition",
@@ -145,6 +157,12 @@ class World:
     calendar_feed: object = None  # users["staff"]'s feed
     followup: object = None  # users["staff"]'s
     admin_followup: object = None  # users["admin"]'s: the API's writes are tried with an admin's token
+    # Boards and the fellows pipeline (issue 17)
+    board: object = None  # "Gate board Larkspurne", three seats
+    vacancy: object = None  # open, on the board's first seat
+    cohort: object = None  # coordinated by users["coordinator"]
+    fellow: object = None  # world.person, in the cohort
+    application: object = None  # the fellow's, applied for the vacancy
     # Coalitions
     coalition: object = None  # coordinated by users["coordinator"]; no liaison is a member
     membership: object = None
@@ -250,6 +268,7 @@ def build_world() -> World:
     )
     _engagements(world)
     _coalitions(world)
+    _boards(world)
     _stipends(world)
     return world
 
@@ -292,6 +311,21 @@ def _engagements(world: World) -> None:
     world.calendar_feed = CalendarFeed.objects.create(user=staff)
     world.followup = FollowUpFactory(user=staff, title="Gate follow-up Brindlecombe", object_id=world.person.pk)
     world.admin_followup = FollowUpFactory(user=world.users["admin"], object_id=world.person.pk)
+
+
+def _boards(world: World) -> None:
+    today = timezone.localdate()
+    coordinator = world.users["coordinator"]
+    world.board = board_create(name="Gate board Larkspurne", department=world.department, seats=3, actor=coordinator)
+    seat = world.board.seats.order_by("pk").first()
+    world.vacancy = vacancy_open(seat=seat, opens_on=today, deadline=today + datetime.timedelta(days=30))
+    world.cohort = cohort_create(
+        actor=coordinator, name="Gate cohort Fennimore", starts_on=today, coordinators=[coordinator]
+    )
+    world.fellow = fellow_add(cohort=world.cohort, person=world.person, interests=[world.board])
+    world.application = application_create(
+        fellow=world.fellow, board=world.board, vacancy=world.vacancy, stage="applied", on=today, actor=coordinator
+    )
 
 
 def _coalitions(world: World) -> None:
