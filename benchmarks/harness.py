@@ -15,6 +15,9 @@ errors. It prints a table and writes JSON (default benchmarks/results/latest.jso
 
 ``--check-budgets`` exits 1 when a budget of benchmarks/budgets.py is breached;
 ``--compare demo.json`` also checks each page's p95 against a baseline run.
+``--demo-database-url URL`` serves the demo city beside the measured (large) one and
+measures each page on both in the same loop, one request each in turn, so both series
+see the same machine; ``--check-budgets`` then judges the large/demo p95 ratio of that run.
 ``--from-json`` checks a saved result without running anything.
 
 Standard library plus psycopg2 and gunicorn from the project's venv. gunicorn
@@ -41,6 +44,7 @@ import time
 import urllib.parse
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
@@ -414,6 +418,76 @@ def cpu_pressure_pct(before: int | None, after: int | None, seconds: float) -> f
     return round(min(100.0, (after - before) / (seconds * 1e6) * 100), 1)
 
 
+@dataclass
+class Side:
+    """A second city served beside the measured one (``--demo-database-url``): its server's port,
+    a cursor on its database for the lookups, and its own sign-ins (sessions belong to one database)."""
+
+    port: int
+    cursor: object
+    credentials: Credentials
+
+
+@dataclass
+class Series:
+    """One page's measured requests on one server: what each response said about its cost."""
+
+    client: Client
+    path: str
+    data: dict
+    latencies: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    db_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+
+    def request(self, page: page_table.Page, measured: bool = True) -> None:
+        try:
+            response = request_page(self.client, page, self.path, self.data)
+        except (http.client.HTTPException, OSError) as error:
+            if measured:
+                self.statuses[type(error).__name__] += 1
+            return
+        if not measured:
+            return
+        self.statuses[str(response.status)] += 1
+        self.latencies.append(response.elapsed_ms)
+        self.sizes.append(len(response.body))
+        if "x-query-count" in response.headers:
+            self.queries.append(int(response.headers["x-query-count"]))
+            self.db_ms.append(float(response.headers["x-db-time-ms"]))
+        if "x-cpu-ms" in response.headers:
+            self.cpu_ms.append(float(response.headers["x-cpu-ms"]))
+
+    def summary(self, page: page_table.Page) -> dict:
+        return {
+            "path": self.path,
+            "status_codes": dict(sorted(self.statuses.items())),
+            "errors": sum(count for code, count in self.statuses.items() if code != str(page.expect)),
+            "latency_ms": summarize(self.latencies),
+            "queries": summarize(self.queries) if self.queries else None,
+            "db_ms": summarize(self.db_ms) if self.db_ms else None,
+            # The server's CPU time per request (the X-CPU-ms header): see budgets.check.
+            "cpu_ms": summarize(self.cpu_ms) if self.cpu_ms else None,
+            "bytes": summarize(self.sizes),
+        }
+
+
+def scale_ratio(large: dict, demo: dict) -> dict:
+    """The large city's figures over the demo city's, measured side by side: median, p95 and CPU time."""
+
+    def ratio(numerator, denominator):
+        return round(numerator / denominator, 2) if numerator is not None and denominator else None
+
+    cpu = (large.get("cpu_ms") or {}).get("median"), (demo.get("cpu_ms") or {}).get("median")
+    return {
+        "median": ratio(large["latency_ms"]["median"], demo["latency_ms"]["median"]),
+        "p95": ratio(large["latency_ms"]["p95"], demo["latency_ms"]["p95"]),
+        "cpu": ratio(*cpu),
+    }
+
+
 def measure_page(
     port: int,
     page: page_table.Page,
@@ -422,67 +496,70 @@ def measure_page(
     requests: int,
     warmup: int,
     floor_port: int | None = None,
+    demo: Side | None = None,
 ):
+    """Measure one page: ``warmup`` then ``requests`` sequential requests, then its floor.
+
+    With ``demo``, the same page of the demo city is measured in the same loop, one request
+    each in turn (large, demo, demo, large, ...), so both series see the same machine: their
+    ratio holds however busy it is."""
     login = credentials.for_role(page.role)
     params = lookup_params(cursor, page, login[0] if login else None)
     base = {"name": page.name, "kind": page.kind, "method": page.method}
     if params is None:
         return {**base, "path": page.path, "skipped": "no data: the lookup query returned no row"}
-    path = _fill(page.path, params)
-    data = fill_data(page.data, params)
-    client = signed_in_client(port, page, credentials)
+    series = [Series(signed_in_client(port, page, credentials), _fill(page.path, params), fill_data(page.data, params))]
+    demo_skipped = None
+    if demo is not None:
+        demo_params = lookup_params(demo.cursor, page, login[0] if login else None)
+        if demo_params is None:
+            demo_skipped = "no data in the demo city: the lookup query returned no row"
+        else:
+            client = signed_in_client(demo.port, page, demo.credentials)
+            series.append(Series(client, _fill(page.path, demo_params), fill_data(page.data, demo_params)))
     try:
-        for _ in range(warmup):
-            request_page(client, page, path, data)
-        latencies, queries, db_ms, cpu_ms, sizes = [], [], [], [], []
-        statuses: Counter[str] = Counter()
+        for turn in range(warmup):
+            for side in series if turn % 2 == 0 else series[::-1]:
+                side.request(page, measured=False)
         pressure_started = cpu_pressure_total()
         series_started = time.perf_counter()
-        for _ in range(requests):
-            try:
-                response = request_page(client, page, path, data)
-            except (http.client.HTTPException, OSError) as error:
-                statuses[type(error).__name__] += 1
-                continue
-            statuses[str(response.status)] += 1
-            latencies.append(response.elapsed_ms)
-            sizes.append(len(response.body))
-            if "x-query-count" in response.headers:
-                queries.append(int(response.headers["x-query-count"]))
-                db_ms.append(float(response.headers["x-db-time-ms"]))
-            if "x-cpu-ms" in response.headers:
-                cpu_ms.append(float(response.headers["x-cpu-ms"]))
+        for turn in range(requests):
+            for side in series if turn % 2 == 0 else series[::-1]:
+                side.request(page)
         pressure = cpu_pressure_pct(pressure_started, cpu_pressure_total(), time.perf_counter() - series_started)
     finally:
-        client.close()
-    if not latencies:
-        return {**base, "path": path, "skipped": f"every request failed: {dict(statuses)}"}
+        for side in series:
+            side.client.close()
+    large = series[0]
+    if not large.latencies:
+        return {**base, "path": large.path, "skipped": f"every request failed: {dict(large.statuses)}"}
     floor = measure_floor(cursor, page.floor, params, requests)
     http_floor = measure_http_floor(floor_port, page, params, requests, warmup) if floor_port else None
     ratio_base = (http_floor or floor)["latency_ms"]["median"]
-    latency = summarize(latencies)
-    return {
+    measured = large.summary(page)
+    result = {
         **base,
-        "path": path,
+        **measured,
         "skipped": None,
         "requests": requests,
         "expected_status": page.expect,
-        "status_codes": dict(sorted(statuses.items())),
-        "errors": sum(count for code, count in statuses.items() if code != str(page.expect)),
-        "latency_ms": latency,
-        "queries": summarize(queries) if queries else None,
-        "db_ms": summarize(db_ms) if db_ms else None,
-        # The server's CPU time per request, and how much of the series the machine's
-        # runnable tasks waited for a CPU (/proc/pressure/cpu "some"): see budgets.check.
-        "cpu_ms": summarize(cpu_ms) if cpu_ms else None,
+        # How much of the series the machine's runnable tasks waited for a CPU
+        # (/proc/pressure/cpu "some"): see budgets.check.
         "cpu_pressure_pct": pressure,
-        "bytes": summarize(sizes),
         "floor": floor,
         "http_floor": http_floor,
         # Page median over the HTTP floor's median (the SQL floor's when no floor server ran).
-        "floor_ratio": round(latency["median"] / ratio_base, 1) if ratio_base else None,
+        "floor_ratio": round(measured["latency_ms"]["median"] / ratio_base, 1) if ratio_base else None,
         "budget_p95_ms": budgets.p95_budget_ms(page.kind, page.name),
     }
+    if demo is not None:
+        if demo_skipped or not series[1].latencies:
+            statuses = dict(series[1].statuses) if len(series) > 1 else {}
+            result["demo"] = {"skipped": demo_skipped or f"every request failed: {statuses}"}
+        else:
+            result["demo"] = {"skipped": None, **series[1].summary(page)}
+            result["scale_ratio"] = scale_ratio(measured, result["demo"])
+    return result
 
 
 def load_run(port: int, page: page_table.Page, path: str, data: dict, credentials: Credentials, clients: int, seconds):
@@ -584,6 +661,57 @@ PAGE_HEADERS = [
     "errors",
 ]
 LOAD_HEADERS = ["page", "clients", "seconds", "requests", "req/s", "errors", "p50 ms", "p95 ms"]
+SCALE_HEADERS = [
+    "page",
+    "kind",
+    "p50 ms",
+    "p95 ms",
+    "demo p50",
+    "demo p95",
+    "x demo p50",
+    "x demo p95",
+    "budget",
+    "cpu ms",
+    "demo cpu",
+    "x demo cpu",
+    "queries",
+    "demo queries",
+    "demo errors",
+]
+
+
+def scale_rows(result: dict) -> list[list]:
+    """Large city against demo city, measured in turn in the same run (``--demo-database-url``)."""
+    rows = []
+    for page in result["pages"]:
+        demo = page.get("demo")
+        if page.get("skipped") or demo is None:
+            continue
+        if demo.get("skipped"):
+            rows.append([page["name"], page["kind"], *([None] * 12), demo["skipped"]])
+            continue
+        ratio = page["scale_ratio"]
+        exempt = page["kind"] in budgets.SCALE_EXEMPT_KINDS
+        rows.append(
+            [
+                page["name"],
+                page["kind"],
+                page["latency_ms"]["median"],
+                page["latency_ms"]["p95"],
+                demo["latency_ms"]["median"],
+                demo["latency_ms"]["p95"],
+                ratio["median"],
+                ratio["p95"],
+                None if exempt else budgets.SCALE_RATIO_MAX,
+                page["cpu_ms"]["median"] if page.get("cpu_ms") else None,
+                demo["cpu_ms"]["median"] if demo.get("cpu_ms") else None,
+                ratio["cpu"],
+                page["queries"]["max"] if page["queries"] else None,
+                demo["queries"]["max"] if demo["queries"] else None,
+                demo["errors"],
+            ]
+        )
+    return rows
 
 
 def page_rows(result: dict) -> list[list]:
@@ -640,6 +768,14 @@ def report(result: dict) -> str:
         "",
         format_table(PAGE_HEADERS, page_rows(result)),
     ]
+    scale = scale_rows(result)
+    if scale:
+        parts += [
+            "",
+            f"Large city against the demo city ({meta.get('demo_database')}), one request each in turn:",
+            "",
+            format_table(SCALE_HEADERS, scale),
+        ]
     if result["load"]:
         parts += ["", format_table(LOAD_HEADERS, load_rows(result))]
     return "\n".join(parts)
@@ -703,6 +839,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--from-json", type=Path, help="check a saved result instead of running")
     parser.add_argument("--check-budgets", action="store_true", help="exit 1 if a budget of budgets.py is breached")
     parser.add_argument("--compare", type=Path, help="a baseline result (demo city): p95 here must be <= 1.5x its p95")
+    parser.add_argument(
+        "--demo-database-url",
+        help="also serve this database (the demo city) and measure each page on both servers in turn,\n"
+        "request by request; --check-budgets then judges the large/demo p95 ratio (<= 1.5x) of that run",
+    )
     args = parser.parse_args(argv)
     if not args.from_json and not args.database_url:
         parser.error("--database-url (or DATABASE_URL) is required")
@@ -735,6 +876,7 @@ def run(args: argparse.Namespace) -> dict:
         "meta": {
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "database": redact(args.database_url),
+            "demo_database": redact(args.demo_database_url) if args.demo_database_url else None,
             "commit": git_commit(),
             "requests": args.requests,
             "warmup": args.warmup,
@@ -748,23 +890,40 @@ def run(args: argparse.Namespace) -> dict:
     }
     connection = psycopg2.connect(args.database_url)
     connection.autocommit = True
+    demo_connection = None
+    if args.demo_database_url:
+        demo_connection = psycopg2.connect(args.demo_database_url)
+        demo_connection.autocommit = True
     floor_queries = tempfile.NamedTemporaryFile("w", prefix="coalition-bench-floors-", suffix=".json", delete=False)  # noqa: SIM115
     with floor_queries:
         json.dump({page.name: page.floor for page in selected}, floor_queries)
     floor_env = {"FLOOR_QUERIES": floor_queries.name}
     try:
         started = time.perf_counter()
-        with (
-            Server(args.database_url, workers=args.workers) as server,
-            Server(args.database_url, workers=args.workers, app=FLOOR_APP, extra_env=floor_env) as floor_server,
-            connection.cursor() as cursor,
-        ):
+        with ExitStack() as stack:
+            server = stack.enter_context(Server(args.database_url, workers=args.workers))
+            floor_server = stack.enter_context(
+                Server(args.database_url, workers=args.workers, app=FLOOR_APP, extra_env=floor_env)
+            )
+            cursor = stack.enter_context(connection.cursor())
+            demo = None
+            if demo_connection is not None:
+                demo_server = stack.enter_context(Server(args.demo_database_url, workers=args.workers))
+                demo_credentials = Credentials(args.username, args.password, args.totp_secret)
+                demo = Side(demo_server.port, stack.enter_context(demo_connection.cursor()), demo_credentials)
             print(f"gunicorn ready on {HOST}:{server.port} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             for page in selected:
                 print(f"measuring {page.name} ...", file=sys.stderr, flush=True)
                 result["pages"].append(
                     measure_page(
-                        server.port, page, cursor, credentials, args.requests, args.warmup, floor_port=floor_server.port
+                        server.port,
+                        page,
+                        cursor,
+                        credentials,
+                        args.requests,
+                        args.warmup,
+                        floor_port=floor_server.port,
+                        demo=demo,
                     )
                 )
             if not args.no_load:
@@ -786,6 +945,8 @@ def run(args: argparse.Namespace) -> dict:
                         )
     finally:
         connection.close()
+        if demo_connection is not None:
+            demo_connection.close()
         Path(floor_queries.name).unlink(missing_ok=True)
     return result
 

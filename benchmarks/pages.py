@@ -12,7 +12,7 @@ needs is here. To benchmark a new page, append one ``Page(...)`` to ``PAGES``:
     ``"map"`` 150 ms; ``"submit"`` (a form POST) 200 ms; ``"json"`` 300 ms and
     under 1 MB; ``"api"`` (a REST API page) 60 ms (``budgets.P95_MS_BY_PAGE`` holds
     some pages to less); ``"dashboard"`` (a page adding up a year of the city) 150 ms.
-    The page/floor ratio budget (10x) applies to list, detail and search.
+    The page/floor ratio budget (10x) applies to every kind but ``"submit"``.
 ``path``
     The URL path with query string. ``{name}`` placeholders are filled from the
     columns of the ``lookup`` row, e.g. ``"/people/{id}/"``.
