@@ -489,7 +489,7 @@ def allies_no_contact(*, today: datetime.date, config: ReminderSettings) -> Iter
 # --- rules 8–10: the boards pipeline ----------------------------------------------------
 
 
-def _cohort_coordinators(cohort_ids: QuerySet) -> dict[int, list[int]]:
+def _cohort_coordinators(cohort_ids: QuerySet | list[int]) -> dict[int, list[int]]:
     """cohort id → its active coordinators' ids, in one query."""
     coordinators: dict[int, list[int]] = defaultdict(list)
     for cohort_id, user_id in Cohort.coordinators.through.objects.filter(
@@ -629,40 +629,44 @@ def application_deadlines(*, today: datetime.date, config: ReminderSettings) -> 
 def fellow_terms_ending(*, today: datetime.date, config: ReminderSettings) -> Iterator[FollowUp]:
     """A placed fellow's board term planned to end within the term-end lead time (120 days
     by default): the cohort's coordinators seek re-appointment or prepare a successor.
-    The cycle is the planned end, so a new term is a new cycle. Two queries."""
+    Every current board seat of a fellow who was appointed through the pipeline counts, a
+    re-appointment recorded on the seat's page included. The cycle is the planned end, so
+    a new term is a new cycle. Two queries."""
+    seat = "person__tenures__"
     rows = list(
-        BoardApplication.objects.filter(
-            stage=BoardApplication.Stage.APPOINTED,
-            tenure__actual_end_date__isnull=True,
-            tenure__planned_end_date__gte=today,
-            tenure__planned_end_date__lte=today + datetime.timedelta(days=config.term_end_lead_days),
+        Fellow.objects.filter(applications__stage=BoardApplication.Stage.APPOINTED)
+        .filter(
+            **{
+                f"{seat}actual_end_date__isnull": True,
+                f"{seat}position__board__isnull": False,
+                f"{seat}planned_end_date__gte": today,
+                f"{seat}planned_end_date__lte": today + datetime.timedelta(days=config.term_end_lead_days),
+            }
         )
         .values(
-            "tenure_id",
-            *FELLOW_FIELDS,
-            board_name=F("board__name"),
-            planned_end=F("tenure__planned_end_date"),
+            "cohort_id",
+            tenure_id=F(f"{seat}id"),
+            planned_end=F(f"{seat}planned_end_date"),
+            board_name=F(f"{seat}position__board__name"),
+            person__first_name=F("person__first_name"),
+            person__preferred_name=F("person__preferred_name"),
+            person__last_name=F("person__last_name"),
         )
-        .order_by("tenure_id")
+        .distinct()
+        .order_by("tenure_id", "cohort_id")
     )
     if not rows:
         return
-    coordinators = _cohort_coordinators(
-        Fellow.objects.filter(applications__tenure_id__in=[row["tenure_id"] for row in rows]).values("cohort_id")
-    )
+    coordinators = _cohort_coordinators([row["cohort_id"] for row in rows])
     tenure_type = ContentType.objects.get_for_model(Tenure)
     for row in rows:
         title = Title(
             gettext_noop(
                 "%(person)s's term on %(board)s ends on %(date)s: seek re-appointment or prepare a successor."
             ),
-            {
-                "person": _person_name(row, "fellow__person__"),
-                "board": row["board_name"],
-                "date": row["planned_end"].isoformat(),
-            },
+            {"person": _person_name(row), "board": row["board_name"], "date": row["planned_end"].isoformat()},
         )
-        for user_id in coordinators.get(row["fellow__cohort_id"], ()):
+        for user_id in coordinators.get(row["cohort_id"], ()):
             yield FollowUp(
                 user_id=user_id,
                 reason=FollowUp.Reason.FELLOW_TERM_ENDING,

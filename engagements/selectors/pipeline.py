@@ -217,7 +217,7 @@ def pipeline_equity(cohort: Cohort) -> tuple[list[EquityTable], int]:
     """Languages, neighborhoods and self-identified categories of the cohort's fellows, of
     those appointed, and of every board's current members — people with recorded
     demographics consent only, small counts suppressed as on the equity dashboard.
-    Returns the tables and the suppression minimum. Five queries."""
+    Returns the tables and the suppression minimum. Six queries."""
     minimum = EquitySettings.current().minimum_cell
     consented = PersonDemographics.objects.filter(consent_recorded_at__isnull=False)
     columns = (

@@ -8,9 +8,10 @@ Rules:
   note and who recorded it, and sets the matching date (applied, interviewed, decided).
 - Appointing needs an open vacancy of the application's board: the fellow starts a
   tenure of its seat that day, planned to end one term later, and the vacancy is filled,
-  all in one transaction (a seat held by someone whose term is over is handed over with
-  "term ended"). Two coordinators appointing to one vacancy at once: the second is told
-  it is no longer open.
+  all in one transaction. A seat whose holder's planned end has come is handed over with
+  "term ended"; a holder whose term runs on (or has no planned end) is never ended by an
+  appointment: the coordinator is told to appoint from that day or end it first. Two
+  coordinators appointing to one vacancy at once: the second is told it is no longer open.
 - Fellows, cohorts and applications are changed only by those who manage the cohort
   (its coordinators, admins): the views check it with
   :func:`engagements.selectors.pipeline.can_manage_cohort`.
@@ -205,14 +206,33 @@ def application_move(
 def _appoint(application: BoardApplication, *, on: datetime.date, vacancy: Vacancy | None, actor: User | None):
     if vacancy is None:
         raise ValidationError({"vacancy": _("Choose the vacancy the fellow is appointed to.")})
+    if application.vacancy_id is not None and application.vacancy_id != vacancy.pk:
+        raise ValidationError({"vacancy": _("This application is for another vacancy.")})
     vacancy = Vacancy.objects.select_related("seat__board").get(pk=vacancy.pk)
     _check_vacancy(application.board, vacancy)
     if vacancy.status != Vacancy.Status.OPEN:
         raise ValidationError({"vacancy": _("This vacancy is no longer open.")})
+    twin = BoardApplication.objects.filter(fellow_id=application.fellow_id, board_id=application.board_id)
+    if application.vacancy_id is None and twin.filter(vacancy=vacancy).exclude(pk=application.pk).exists():
+        raise ValidationError(
+            {
+                "vacancy": _("%(person)s has another application for this vacancy: move that one instead.")
+                % {"person": application.fellow.person}
+            }
+        )
     seat, board = vacancy.seat, vacancy.seat.board
-    current = Tenure.objects.filter(position=seat, actual_end_date__isnull=True).first()
+    current = Tenure.objects.filter(position=seat, actual_end_date__isnull=True).select_related("person").first()
     if current is not None and current.person_id == application.fellow.person_id:
         raise ValidationError({"vacancy": _("%(person)s already holds this seat.") % {"person": current.person}})
+    if current is not None and (current.planned_end_date is None or current.planned_end_date > on):
+        if current.planned_end_date is None:
+            message = _("%(person)s holds this seat with no planned end: record the end of their tenure first.")
+        else:
+            message = _(
+                "%(person)s holds this seat until %(date)s: appoint from that day, or record the end of their "
+                "tenure first."
+            )
+        raise ValidationError({"vacancy": message % {"person": current.person, "date": current.planned_end_date}})
     tenure = tenure_start(
         position=seat,
         person=application.fellow.person,

@@ -52,7 +52,11 @@ def board_list(user: User) -> QuerySet[Board]:
         boards_visible_to(user)
         .annotate(
             seat_count=Count("seats", distinct=True),
-            filled_count=Count("seats", filter=Q(seats__tenures__actual_end_date__isnull=True), distinct=True),
+            filled_count=Count(
+                "seats",
+                filter=Q(seats__tenures__isnull=False, seats__tenures__actual_end_date__isnull=True),
+                distinct=True,
+            ),
             open_vacancy_count=Count(
                 "seats__vacancies", filter=Q(seats__vacancies__status=Vacancy.Status.OPEN), distinct=True
             ),

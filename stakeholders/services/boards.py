@@ -129,12 +129,12 @@ def vacancy_fill(*, vacancy: Vacancy, tenure: Tenure) -> Vacancy:
 
 def term_end(start: datetime.date, months: int) -> datetime.date:
     """The planned end of a term of ``months`` starting on ``start``: the day before the
-    same day ``months`` later (clamped to the end of a shorter month)."""
+    same day ``months`` later, or the last day of that month when it is shorter
+    (31 December + 2 months → 28 February; 1 March + 12 months → 28 February)."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
-    for day in (start.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, day) - datetime.timedelta(days=1)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+    try:
+        return datetime.date(year, month, start.day) - datetime.timedelta(days=1)
+    except ValueError:  # no such day that month: the term runs to the month's last day
+        next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+        return next_month - datetime.timedelta(days=1)

@@ -21,6 +21,7 @@ TAG = re.compile(r"</?[a-z][^>]*>")
 SAME_IN_SPANISH = {
     *("Coalition", "CSV", "iCal", "MOU", "ID", "Total", "No", "Email", "Mam", "Karen", "General", "Neutral"),
     *("Individual", "Sector", "sector", "Roles", "error", "HTML", "Message-ID"),
+    "%(person)s: %(stage)s.",  # a name and a stage label, both translated on their own
 }
 
 
