@@ -103,6 +103,18 @@ ROLE_PERMISSIONS[Role.ADMIN] += [
 # Liaisons read the government structure; the relationships they see are only
 # their own (stakeholders.selectors.relationships), so no view_relationship here.
 ROLE_PERMISSIONS[Role.LIAISON] += GOVERNMENT_READ
+# Boards and commissions (stakeholders/models/boards.py): everyone but liaisons reads them;
+# coordinators and admins describe boards, add seats and open vacancies.
+_BOARDS_READ = ["stakeholders.view_board", "stakeholders.view_vacancy"]
+_BOARDS_WRITE = [
+    "stakeholders.add_board",
+    "stakeholders.change_board",
+    "stakeholders.add_vacancy",
+    "stakeholders.change_vacancy",
+]
+ROLE_PERMISSIONS[Role.STAFF] += _BOARDS_READ
+ROLE_PERMISSIONS[Role.COORDINATOR] += [*_BOARDS_READ, *_BOARDS_WRITE]
+ROLE_PERMISSIONS[Role.ADMIN] += [*_BOARDS_READ, *_BOARDS_WRITE]
 
 
 def all_role_permissions() -> dict[str, list[str]]:
@@ -151,17 +163,3 @@ def sync_role_permissions(apps) -> None:
             if (permission.content_type.app_label, permission.codename) in wanted
         ]
         group.permissions.set(permissions)
-
-
-# Boards and commissions (stakeholders/models/boards.py): everyone but liaisons reads them;
-# coordinators and admins describe boards, add seats and open vacancies.
-_BOARDS_READ = ["stakeholders.view_board", "stakeholders.view_vacancy"]
-_BOARDS_WRITE = [
-    "stakeholders.add_board",
-    "stakeholders.change_board",
-    "stakeholders.add_vacancy",
-    "stakeholders.change_vacancy",
-]
-ROLE_PERMISSIONS[Role.STAFF] += _BOARDS_READ
-ROLE_PERMISSIONS[Role.COORDINATOR] += [*_BOARDS_READ, *_BOARDS_WRITE]
-ROLE_PERMISSIONS[Role.ADMIN] += [*_BOARDS_READ, *_BOARDS_WRITE]
