@@ -27,7 +27,7 @@ from coalition.services import stance_owner_transfer
 from stakeholders.models import Relationship, User
 
 from .. import reminders
-from ..models import Commitment, DigestPreference, FollowUp, Handover, ReminderSettings
+from ..models import Cohort, Commitment, DigestPreference, FollowUp, Handover, ReminderSettings
 from ..models.followups import DigestEmail
 
 logger = logging.getLogger(__name__)
@@ -414,12 +414,29 @@ def _stance_owners() -> QuerySet:
     return AllyStance.objects.exclude(owner=None).values("owner_id")
 
 
+def _move_cohorts(from_user: User, to_user: User, by: User) -> list[int]:
+    """The cohorts the departed user coordinates get the successor as coordinator instead,
+    so the pipeline's reminders keep reaching someone."""
+    through = Cohort.coordinators.through
+    ids = list(through.objects.filter(user=from_user).order_by("cohort_id").values_list("cohort_id", flat=True))
+    through.objects.bulk_create(
+        [through(cohort_id=cohort_id, user_id=to_user.pk) for cohort_id in ids], ignore_conflicts=True
+    )
+    through.objects.filter(user=from_user).delete()
+    return ids
+
+
+def _cohort_coordinators() -> QuerySet:
+    return Cohort.coordinators.through.objects.values("user_id")
+
+
 #: What a handover moves, in order.
 HANDOVER_STEPS: list[HandoverStep] = [
     HandoverStep("followups", gettext_lazy("Open follow-ups"), _move_followups, _open_followup_owners),
     HandoverStep("relationships", gettext_lazy("Owned relationships"), _move_relationships, _relationship_owners),
     HandoverStep("commitments", gettext_lazy("Open commitments"), _move_commitments, _open_commitment_owners),
     HandoverStep("stances", gettext_lazy("Ally stances"), _move_stances, _stance_owners),
+    HandoverStep("cohorts", gettext_lazy("Fellows cohorts coordinated"), _move_cohorts, _cohort_coordinators),
 ]
 
 

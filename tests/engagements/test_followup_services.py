@@ -167,12 +167,13 @@ def test_handover_moves_open_follow_ups_and_relationships(admin_user):
     assert FollowUp.objects.get(pk=open_one.pk).user == successor
     assert FollowUp.objects.get(pk=closed.pk).user == departed
     assert Relationship.objects.get(pk=relationship.pk).owner == successor
-    assert record.counts == {"followups": 1, "relationships": 1, "commitments": 0, "stances": 0}
+    assert record.counts == {"followups": 1, "relationships": 1, "commitments": 0, "stances": 0, "cohorts": 0}
     assert record.moved_ids == {
         "followups": [open_one.pk],
         "relationships": [relationship.pk],
         "commitments": [],
         "stances": [],
+        "cohorts": [],
     }
     assert FollowUp.objects.get(pk=ask.pk).status == "done"
     assert Handover.objects.count() == 1

@@ -10,13 +10,14 @@ from engagements.services import followups as services
 from tests.coalition.factories import AllyStanceFactory
 from tests.engagements.factories import CommitmentFactory
 from tests.engagements.followup_factories import FollowUpFactory, RelationshipFactory
+from tests.stakeholders.board_factories import CohortFactory
 from tests.stakeholders.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_handover_moves_everything_and_keeps_the_history(admin_user):
-    """Open follow-ups, relationships, open commitments and stances all move to the successor;
+    """Open follow-ups, relationships, open commitments, stances and cohort coordination all move to the successor;
     done commitments stay with who delivered them; each stance records the owner change."""
     departed, successor = UserFactory(is_active=False), UserFactory(roles=["Coordinator"])
     followup = FollowUpFactory(user=departed)
@@ -24,6 +25,8 @@ def test_handover_moves_everything_and_keeps_the_history(admin_user):
     open_commitment = CommitmentFactory(owner=departed, status=Commitment.Status.IN_PROGRESS)
     done_commitment = CommitmentFactory(owner=departed, status=Commitment.Status.DONE)
     stance = AllyStanceFactory(owner=departed, stance=Stance.CHAMPION)
+    cohort = CohortFactory(coordinators=[departed])
+    shared = CohortFactory(coordinators=[departed, successor])
 
     record = services.handover_run(from_user=departed, to_user=successor, by=admin_user)
 
@@ -41,8 +44,13 @@ def test_handover_moves_everything_and_keeps_the_history(admin_user):
         "relationships": [relationship.pk],
         "commitments": [open_commitment.pk],
         "stances": [stance.pk],
+        "cohorts": [cohort.pk, shared.pk],
     }
-    assert Handover.objects.get().counts == {"followups": 1, "relationships": 1, "commitments": 1, "stances": 1}
+    counts = {"followups": 1, "relationships": 1, "commitments": 1, "stances": 1, "cohorts": 2}
+    assert Handover.objects.get().counts == counts
+    # The cohorts' reminders now reach the successor, once each.
+    assert list(cohort.coordinators.all()) == [successor]
+    assert list(shared.coordinators.all()) == [successor]
 
 
 def test_a_user_who_only_owns_commitments_or_stances_is_still_handed_over(admin_user):
