@@ -25,6 +25,7 @@ import html
 import json
 import os
 import sys
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -64,13 +65,18 @@ def _cursor():
     return _connection.cursor()
 
 
-def _answer(start_response, status: str, body: str):
+def _answer(start_response, status: str, body: str, cpu_started: float | None = None):
     data = body.encode()
-    start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(data)))])
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(data)))]
+    if cpu_started is not None:
+        # Like coalition/middleware_benchmark.py's header: this thread's CPU time for the request.
+        headers.append(("X-CPU-ms", f"{(time.thread_time() - cpu_started) * 1000:.2f}"))
+    start_response(status, headers)
     return [data]
 
 
 def application(environ, start_response):
+    cpu_started = time.thread_time()
     path = environ.get("PATH_INFO", "")
     if path == "/healthz/":
         return _answer(start_response, "200 OK", "ok")
@@ -84,4 +90,4 @@ def application(environ, start_response):
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     body = f"<!doctype html><title>{html.escape(name)}</title><table>{rows_to_html(rows)}</table>"
-    return _answer(start_response, "200 OK", body)
+    return _answer(start_response, "200 OK", body, cpu_started)

@@ -194,6 +194,9 @@ class Server:
         self.extra_env = extra_env or {}
         self.startup_timeout = startup_timeout
         self.port = free_port()
+        # Every database connection of this server carries this name (libpq reads PGAPPNAME), so the
+        # harness can find its PostgreSQL backends in pg_stat_activity and read their CPU time.
+        self.application_name = f"coalition-bench-{self.port}"
         self.process: subprocess.Popen | None = None
         self.log = tempfile.NamedTemporaryFile(prefix="coalition-bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
 
@@ -208,6 +211,7 @@ class Server:
             CONN_MAX_AGE="600",
             LOG_LEVEL="WARNING",
             DJANGO_SETTINGS_MODULE="coalition.settings",
+            PGAPPNAME=self.application_name,
         )
         env.pop("REDIS_URL", None)
         env.update(self.extra_env)
@@ -264,6 +268,10 @@ class Server:
             time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not answer /healthz/ within {self.startup_timeout:.0f} s:\n{self.log_tail()}")
 
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers: the master's children."""
+        return child_pids(self.process.pid) if self.process is not None else []
+
     def log_tail(self, lines: int = 30) -> str:
         self.log.flush()
         text = Path(self.log.name).read_text(errors="replace")
@@ -294,32 +302,6 @@ def measure_floor(cursor, sql: str, params: dict, runs: int) -> dict:
         markup = rows_to_html(rows)
         timings.append((time.perf_counter() - started) * 1000)
     return {"rows": len(rows), "html_bytes": len(markup.encode()), "latency_ms": summarize(timings)}
-
-
-def measure_http_floor(port: int, page: page_table.Page, params: dict, runs: int, warmup: int) -> dict:
-    """The floor as a page: GET the floor app's answer for ``page`` ``runs`` times, as the page was measured.
-
-    The floor app (benchmarks/floor_app.py) runs under the same gunicorn command as Coalition, so
-    this floor includes the HTTP cost every page pays; the ratio then measures the page's own work."""
-    path = (
-        "/floor/"
-        + urllib.parse.quote(page.name)
-        + "?"
-        + urllib.parse.urlencode({"params": json.dumps(params, default=str)})
-    )
-    client = Client(port)
-    try:
-        for _ in range(warmup):
-            client.request("GET", path)
-        timings = []
-        for _ in range(runs):
-            response = client.request("GET", path)
-            if response.status != 200:
-                raise RuntimeError(f"The floor app answered {response.status} for {page.name}.")
-            timings.append(response.elapsed_ms)
-    finally:
-        client.close()
-    return {"html_bytes": len(response.body), "latency_ms": summarize(timings)}
 
 
 def lookup_params(cursor, page: page_table.Page, username: str | None) -> dict | None:
@@ -418,6 +400,94 @@ def cpu_pressure_pct(before: int | None, after: int | None, seconds: float) -> f
     return round(min(100.0, (after - before) / (seconds * 1e6) * 100), 1)
 
 
+def task_cpu_ns(pid: int, proc: Path = Path("/proc")) -> int | None:
+    """Nanoseconds process ``pid`` (all its threads) has run on a CPU (Linux schedstat), or None.
+
+    Waiting for a CPU is not in it: a busy machine hardly changes it."""
+    try:
+        tasks = list((proc / str(pid) / "task").iterdir())
+        return sum(int((task / "schedstat").read_text().split()[0]) for task in tasks)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def child_pids(parent: int, proc: Path = Path("/proc")) -> list[int]:
+    """Processes whose parent is ``parent`` (from /proc/<pid>/stat)."""
+    children = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ")".
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 1 and fields[1] == str(parent):
+            children.append(int(entry.name))
+    return sorted(children)
+
+
+def backend_pids(cursor, application_name: str) -> list[int]:
+    """The PostgreSQL backends serving a server's connections (tagged with PGAPPNAME)."""
+    cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application_name])
+    return sorted(row[0] for row in cursor.fetchall())
+
+
+@dataclass
+class CpuMeter:
+    """The CPU time a server spends, read before and after a series: its gunicorn workers and the
+    PostgreSQL backends of their connections (when the database runs on this machine). Unlike the
+    X-CPU-ms header, which covers Django's handling only, it includes gunicorn's own work (accept,
+    parse, write) and the SQL, so a page and its floor are charged for the same things."""
+
+    server: Server
+    cursor: object
+    started: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    def snapshot(self) -> dict[str, dict[int, int]]:
+        groups = {
+            "workers": self.server.worker_pids(),
+            "database": backend_pids(self.cursor, self.server.application_name),
+        }
+        return {
+            name: {pid: ns for pid in pids if (ns := task_cpu_ns(pid)) is not None} for name, pids in groups.items()
+        }
+
+    def start(self) -> None:
+        self.started = self.snapshot()
+
+    def per_request_ms(self, requests: int) -> dict | None:
+        """CPU milliseconds per request since ``start``: workers, database and total; None if unreadable."""
+        return cpu_per_request(self.started, self.snapshot(), requests)
+
+
+def cpu_per_request(before: dict[str, dict[int, int]], after: dict[str, dict[int, int]], requests: int) -> dict | None:
+    """Per-request CPU milliseconds from two snapshots ``{group: {pid: ns}}``. A process that appeared
+    in between counts from zero; one that exited is lost. None when the workers could not be read."""
+    if requests < 1 or not after.get("workers"):
+        return None
+    spent = {}
+    for group in ("workers", "database"):
+        start, end = before.get(group, {}), after.get(group, {})
+        spent[group] = sum(max(0, ns - start.get(pid, 0)) for pid, ns in end.items()) / 1e6 / requests
+    return {
+        "workers": round(spent["workers"], 3),
+        "database": round(spent["database"], 3) if after.get("database") else None,
+        "total": round(spent["workers"] + spent["database"], 3),
+    }
+
+
+def busy_cpu_seconds(path: Path = Path("/proc/stat")) -> float | None:
+    """CPU seconds every CPU of the machine has spent busy since boot (/proc/stat), or None."""
+    try:
+        fields = [int(value) for value in path.read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Side:
     """A second city served beside the measured one (``--demo-database-url``): its server's port,
@@ -435,6 +505,8 @@ class Series:
     client: Client
     path: str
     data: dict
+    # The floor's series GETs its path whatever the page's method is.
+    always_get: bool = False
     latencies: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
     db_ms: list[float] = field(default_factory=list)
@@ -444,7 +516,10 @@ class Series:
 
     def request(self, page: page_table.Page, measured: bool = True) -> None:
         try:
-            response = request_page(self.client, page, self.path, self.data)
+            if self.always_get:
+                response = self.client.request("GET", self.path)
+            else:
+                response = request_page(self.client, page, self.path, self.data)
         except (http.client.HTTPException, OSError) as error:
             if measured:
                 self.statuses[type(error).__name__] += 1
@@ -488,6 +563,24 @@ def scale_ratio(large: dict, demo: dict) -> dict:
     }
 
 
+def floor_path(page: page_table.Page, params: dict) -> str:
+    """The floor app's URL for ``page`` with its parameters."""
+    query = urllib.parse.urlencode({"params": json.dumps(params, default=str)})
+    return "/floor/" + urllib.parse.quote(page.name) + "?" + query
+
+
+def ratio_of(numerator, denominator, digits: int = 2):
+    return round(numerator / denominator, digits) if numerator is not None and denominator else None
+
+
+def floor_ratios(page_wall_ms: float, floor_wall_ms: float, page_cpu: dict | None, floor_cpu: dict | None) -> dict:
+    """The page against its floor, measured in the same loop: wall-clock medians, and the servers' CPU
+    per request (gunicorn worker plus PostgreSQL backend; ``cpu`` is None when either was unreadable).
+    The verdict reads ``cpu`` when there is one: see budgets.check."""
+    cpu = ratio_of((page_cpu or {}).get("total"), (floor_cpu or {}).get("total"), 1) if page_cpu and floor_cpu else None
+    return {"wall": ratio_of(page_wall_ms, floor_wall_ms, 1), "cpu": cpu}
+
+
 def measure_page(
     port: int,
     page: page_table.Page,
@@ -497,18 +590,27 @@ def measure_page(
     warmup: int,
     floor_port: int | None = None,
     demo: Side | None = None,
+    meters: dict[str, CpuMeter] | None = None,
 ):
-    """Measure one page: ``warmup`` then ``requests`` sequential requests, then its floor.
+    """Measure one page: ``warmup`` then ``requests`` rounds of requests, then the in-process SQL floor.
 
-    With ``demo``, the same page of the demo city is measured in the same loop, one request
-    each in turn (large, demo, demo, large, ...), so both series see the same machine: their
-    ratio holds however busy it is."""
+    Each round asks the page, its floor page (``floor_port``) and, with ``demo``, the same page of
+    the demo city, one request each, in alternating order (page, floor, demo, demo, floor, page, ...),
+    so every series sees the same machine: their ratios hold however busy it is. ``meters`` (by
+    side: ``page``, ``floor``, ``demo``) read each server's CPU time over the measured rounds."""
+    meters = meters or {}
     login = credentials.for_role(page.role)
     params = lookup_params(cursor, page, login[0] if login else None)
     base = {"name": page.name, "kind": page.kind, "method": page.method}
     if params is None:
         return {**base, "path": page.path, "skipped": "no data: the lookup query returned no row"}
-    series = [Series(signed_in_client(port, page, credentials), _fill(page.path, params), fill_data(page.data, params))]
+    sides = {
+        "page": Series(
+            signed_in_client(port, page, credentials), _fill(page.path, params), fill_data(page.data, params)
+        )
+    }
+    if floor_port:
+        sides["floor"] = Series(Client(floor_port), floor_path(page, params), {}, always_get=True)
     demo_skipped = None
     if demo is not None:
         demo_params = lookup_params(demo.cursor, page, login[0] if login else None)
@@ -516,27 +618,49 @@ def measure_page(
             demo_skipped = "no data in the demo city: the lookup query returned no row"
         else:
             client = signed_in_client(demo.port, page, demo.credentials)
-            series.append(Series(client, _fill(page.path, demo_params), fill_data(page.data, demo_params)))
+            sides["demo"] = Series(client, _fill(page.path, demo_params), fill_data(page.data, demo_params))
+    order = list(sides.values())
+    cpu: dict[str, dict | None] = {}
     try:
         for turn in range(warmup):
-            for side in series if turn % 2 == 0 else series[::-1]:
+            for side in order if turn % 2 == 0 else order[::-1]:
                 side.request(page, measured=False)
+        for name in sides:
+            if name in meters:
+                meters[name].start()
         pressure_started = cpu_pressure_total()
         series_started = time.perf_counter()
         for turn in range(requests):
-            for side in series if turn % 2 == 0 else series[::-1]:
+            for side in order if turn % 2 == 0 else order[::-1]:
                 side.request(page)
         pressure = cpu_pressure_pct(pressure_started, cpu_pressure_total(), time.perf_counter() - series_started)
+        for name in sides:
+            cpu[name] = meters[name].per_request_ms(requests) if name in meters else None
     finally:
-        for side in series:
+        for side in sides.values():
             side.client.close()
-    large = series[0]
+    large = sides["page"]
     if not large.latencies:
         return {**base, "path": large.path, "skipped": f"every request failed: {dict(large.statuses)}"}
     floor = measure_floor(cursor, page.floor, params, requests)
-    http_floor = measure_http_floor(floor_port, page, params, requests, warmup) if floor_port else None
-    ratio_base = (http_floor or floor)["latency_ms"]["median"]
+    http_floor = None
+    if "floor" in sides:
+        floor_series = sides["floor"]
+        if not floor_series.latencies or set(floor_series.statuses) != {"200"}:
+            raise RuntimeError(f"The floor app failed for {page.name}: {dict(floor_series.statuses)}")
+        http_floor = {
+            "html_bytes": floor_series.sizes[-1],
+            "latency_ms": summarize(floor_series.latencies),
+            "cpu_ms": summarize(floor_series.cpu_ms) if floor_series.cpu_ms else None,
+            "server_cpu_ms": cpu.get("floor"),
+        }
     measured = large.summary(page)
+    ratios = floor_ratios(
+        measured["latency_ms"]["median"],
+        (http_floor or floor)["latency_ms"]["median"],
+        cpu.get("page"),
+        (http_floor or {}).get("server_cpu_ms"),
+    )
     result = {
         **base,
         **measured,
@@ -546,24 +670,73 @@ def measure_page(
         # How much of the series the machine's runnable tasks waited for a CPU
         # (/proc/pressure/cpu "some"): see budgets.check.
         "cpu_pressure_pct": pressure,
+        # The page's server per request: gunicorn workers and their PostgreSQL backends.
+        "server_cpu_ms": cpu.get("page"),
         "floor": floor,
         "http_floor": http_floor,
-        # Page median over the HTTP floor's median (the SQL floor's when no floor server ran).
-        "floor_ratio": round(measured["latency_ms"]["median"] / ratio_base, 1) if ratio_base else None,
+        # Page median over the HTTP floor's median, measured in the same loop (the SQL floor's
+        # when no floor server ran), and the same on the servers' CPU time.
+        "floor_ratio": ratios["wall"],
+        "floor_cpu_ratio": ratios["cpu"],
         "budget_p95_ms": budgets.p95_budget_ms(page.kind, page.name),
     }
     if demo is not None:
-        if demo_skipped or not series[1].latencies:
-            statuses = dict(series[1].statuses) if len(series) > 1 else {}
+        demo_series = sides.get("demo")
+        if demo_skipped or demo_series is None or not demo_series.latencies:
+            statuses = dict(demo_series.statuses) if demo_series is not None else {}
             result["demo"] = {"skipped": demo_skipped or f"every request failed: {statuses}"}
         else:
-            result["demo"] = {"skipped": None, **series[1].summary(page)}
+            result["demo"] = {"skipped": None, **demo_series.summary(page), "server_cpu_ms": cpu.get("demo")}
             result["scale_ratio"] = scale_ratio(measured, result["demo"])
     return result
 
 
-def load_run(port: int, page: page_table.Page, path: str, data: dict, credentials: Credentials, clients: int, seconds):
-    """``clients`` threads, each with its own signed-in keep-alive connection, for ``seconds``; then they stop."""
+def load_figures(
+    requests: int,
+    elapsed_s: float,
+    server_cpu: dict | None,
+    client_cpu_s: float,
+    machine_busy_s: float | None,
+    cpus: int,
+) -> dict:
+    """What a load run cost in CPU, and the throughput that cost allows.
+
+    ``cpu_rps`` = CPUs / (server plus client CPU seconds per request): the requests per second the
+    run would reach if the machine's CPUs were its alone (server, PostgreSQL and client, as on a
+    quiet machine). A neighbour's work slows the wall clock but not the CPU each request costs, so
+    this figure holds under load. ``others_cpu_pct``: the machine's busy CPU time that was neither
+    the server's nor the client's, as a share of all its CPUs over the run."""
+    figures = {"server_cpu_ms": server_cpu, "client_cpu_ms": None, "cpu_rps": None, "others_cpu_pct": None}
+    if requests < 1 or elapsed_s <= 0:
+        return figures
+    client_ms = client_cpu_s * 1000 / requests
+    figures["client_cpu_ms"] = round(client_ms, 3)
+    if server_cpu is None or server_cpu.get("database") is None:
+        return figures  # without the database's CPU the figure would flatter the page
+    per_request_ms = server_cpu["total"] + client_ms
+    figures["cpu_rps"] = round(cpus * 1000 / per_request_ms, 1) if per_request_ms > 0 else None
+    if machine_busy_s is not None:
+        ours_s = per_request_ms * requests / 1000
+        figures["others_cpu_pct"] = round(max(0.0, machine_busy_s - ours_s) / (cpus * elapsed_s) * 100, 1)
+    return figures
+
+
+def load_run(
+    port: int,
+    page: page_table.Page,
+    path: str,
+    data: dict,
+    credentials: Credentials,
+    clients: int,
+    seconds,
+    meter: CpuMeter | None = None,
+):
+    """``clients`` threads, each with its own signed-in keep-alive connection, for ``seconds``; then they stop.
+
+    Beside the requests per second it reads the CPU the run cost: the server's (``meter``: workers
+    and their PostgreSQL backends), the harness's own client threads', and the whole machine's, so
+    ``cpu_rps`` can say what the server sustains when the machine's CPUs are the run's alone,
+    and ``others_cpu_pct`` how busy the neighbours kept the machine meanwhile (see ``load_figures``)."""
     # Sign the clients in two at a time (password hashing is slow on purpose); not part of the measured window.
     with ThreadPoolExecutor(max_workers=2) as pool:
         logged_in = list(pool.map(lambda _: signed_in_client(port, page, credentials), range(clients)))
@@ -590,15 +763,20 @@ def load_run(port: int, page: page_table.Page, path: str, data: dict, credential
     threads = [threading.Thread(target=worker, args=(client,), daemon=True) for client in logged_in]
     for thread in threads:
         thread.start()
+    if meter is not None:
+        meter.start()
+    client_cpu_started, machine_started = time.process_time(), busy_cpu_seconds()
     window["start"] = time.perf_counter()
     window["end"] = window["start"] + seconds
     barrier.wait()
     for thread in threads:
         thread.join(timeout=seconds + 60)
     elapsed = time.perf_counter() - window["start"]
+    client_cpu_s, machine_s = time.process_time() - client_cpu_started, busy_cpu_seconds()
+    total = sum(statuses.values())
+    server_cpu = meter.per_request_ms(total) if meter is not None else None
     for client in logged_in:
         client.close()
-    total = sum(statuses.values())
     errors = sum(count for code, count in statuses.items() if not (code.isdigit() and 200 <= int(code) < 400))
     return {
         "page": page.name,
@@ -609,6 +787,14 @@ def load_run(port: int, page: page_table.Page, path: str, data: dict, credential
         "errors": errors,
         "status_codes": dict(sorted(statuses.items())),
         "latency_ms": summarize(latencies) if latencies else None,
+        **load_figures(
+            total,
+            elapsed,
+            server_cpu,
+            client_cpu_s,
+            None if machine_s is None or machine_started is None else machine_s - machine_started,
+            os.cpu_count() or 1,
+        ),
     }
 
 
@@ -656,11 +842,26 @@ PAGE_HEADERS = [
     "rows",
     "sql floor",
     "floor p50",
-    "floor p95",
     "x floor",
+    "srv cpu",
+    "floor cpu",
+    "x floor cpu",
     "errors",
 ]
-LOAD_HEADERS = ["page", "clients", "seconds", "requests", "req/s", "errors", "p50 ms", "p95 ms"]
+LOAD_HEADERS = [
+    "page",
+    "clients",
+    "seconds",
+    "requests",
+    "req/s",
+    "errors",
+    "p50 ms",
+    "p95 ms",
+    "srv cpu",
+    "client cpu",
+    "cpu req/s",
+    "others %",
+]
 SCALE_HEADERS = [
     "page",
     "kind",
@@ -718,7 +919,7 @@ def page_rows(result: dict) -> list[list]:
     rows = []
     for page in result["pages"]:
         if page.get("skipped"):
-            rows.append([page["name"], page["kind"], *([None] * 14), page["skipped"]])
+            rows.append([page["name"], page["kind"], *([None] * len(PAGE_HEADERS[3:])), page["skipped"]])
             continue
         rows.append(
             [
@@ -736,8 +937,10 @@ def page_rows(result: dict) -> list[list]:
                 page["floor"]["rows"],
                 page["floor"]["latency_ms"]["median"],
                 (page.get("http_floor") or page["floor"])["latency_ms"]["median"],
-                (page.get("http_floor") or page["floor"])["latency_ms"]["p95"],
                 page["floor_ratio"],
+                (page.get("server_cpu_ms") or {}).get("total"),
+                ((page.get("http_floor") or {}).get("server_cpu_ms") or {}).get("total"),
+                page.get("floor_cpu_ratio"),
                 page["errors"],
             ]
         )
@@ -755,6 +958,10 @@ def load_rows(result: dict) -> list[list]:
             run["errors"],
             run["latency_ms"]["median"] if run["latency_ms"] else None,
             run["latency_ms"]["p95"] if run["latency_ms"] else None,
+            (run.get("server_cpu_ms") or {}).get("total"),
+            run.get("client_cpu_ms"),
+            run.get("cpu_rps"),
+            run.get("others_cpu_pct"),
         ]
         for run in result["load"]
     ]
@@ -906,11 +1113,14 @@ def run(args: argparse.Namespace) -> dict:
                 Server(args.database_url, workers=args.workers, app=FLOOR_APP, extra_env=floor_env)
             )
             cursor = stack.enter_context(connection.cursor())
+            # pg_stat_activity lists the backends of every database of the server, the demo city's too.
+            meters = {"page": CpuMeter(server, cursor), "floor": CpuMeter(floor_server, cursor)}
             demo = None
             if demo_connection is not None:
                 demo_server = stack.enter_context(Server(args.demo_database_url, workers=args.workers))
                 demo_credentials = Credentials(args.username, args.password, args.totp_secret)
                 demo = Side(demo_server.port, stack.enter_context(demo_connection.cursor()), demo_credentials)
+                meters["demo"] = CpuMeter(demo_server, stack.enter_context(demo_connection.cursor()))
             print(f"gunicorn ready on {HOST}:{server.port} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             for page in selected:
                 print(f"measuring {page.name} ...", file=sys.stderr, flush=True)
@@ -924,6 +1134,7 @@ def run(args: argparse.Namespace) -> dict:
                         args.warmup,
                         floor_port=floor_server.port,
                         demo=demo,
+                        meters=meters,
                     )
                 )
             if not args.no_load:
@@ -941,7 +1152,7 @@ def run(args: argparse.Namespace) -> dict:
                             flush=True,
                         )
                         result["load"].append(
-                            load_run(server.port, page, path, data, credentials, clients, args.duration)
+                            load_run(server.port, page, path, data, credentials, clients, args.duration, meters["page"])
                         )
     finally:
         connection.close()

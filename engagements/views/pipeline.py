@@ -97,6 +97,10 @@ def cohort_edit(request, pk):
     return _cohort_form_page(request, form, cohort)
 
 
+# The badge colour of an application's stage on the cohort page.
+_STAGE_BADGES = {Stage.APPOINTED: "success", Stage.NOT_APPOINTED: "secondary", Stage.WITHDREW: "secondary"}
+
+
 @login_required
 @permission_required("engagements.view_cohort", raise_exception=True)
 @require_safe
@@ -105,10 +109,17 @@ def cohort_detail(request, pk):
     application stands), sessions, and who the pipeline reaches against who serves today."""
     cohort = cohort_for_user(request.user, pk)
     stage_labels = choice_labels(Stage.choices)
+    fellow_url = pk_url("boards:fellow_detail")
     fellows = fellow_rows(cohort)
     for fellow in fellows:
+        fellow.detail_url = fellow_url(fellow.pk)
         fellow.application_list = [
-            {"board": application.board.name, "stage": application.stage, "label": stage_labels[application.stage]}
+            {
+                "board": application.board.name,
+                "stage": application.stage,
+                "label": stage_labels[application.stage],
+                "badge": _STAGE_BADGES.get(application.stage, "info"),
+            }
             for application in fellow.applications.all()
         ]
     tables, minimum = pipeline_equity(cohort)
@@ -119,6 +130,8 @@ def cohort_detail(request, pk):
         "conversion": conversions([cohort.pk], timezone.localdate())[cohort.pk],
         "equity_tables": tables,
         "minimum": minimum,
+        # The same words as the template's {% blocktranslate %}, translated once rather than per hidden cell.
+        "fewer_than_minimum": _("fewer than %(minimum)s") % {"minimum": minimum},
         "can_manage": can_manage_cohort(request.user, cohort),
     }
     return render(request, "boards/cohort_detail.html", context)

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.forms import ModelChoiceField, Select
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from ..forms.widgets import DateInput
@@ -37,7 +38,19 @@ class LiaisonProfileFilter(django_filters.FilterSet):
         )
 
 
+class _LiaisonChoiceIterator(ModelChoiceIterator):
+    """The options as (id, name) read with ``values_list``: a model instance per option cost more
+    than writing the option."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "person_name")
+
+
 class _LiaisonChoiceField(ModelChoiceField):
+    iterator = _LiaisonChoiceIterator
+
     def label_from_instance(self, obj) -> str:
         return obj.person_name
 

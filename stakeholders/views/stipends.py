@@ -302,10 +302,26 @@ def agreement_end(request, pk):
 # --- Payments ---------------------------------------------------------------------------
 
 
+# The badge colour of each payment status in _payment_table.html.
+_STATUS_BADGES = {
+    StipendPayment.Status.PAID: "success",
+    StipendPayment.Status.APPROVED: "primary",
+    StipendPayment.Status.SUBMITTED: "warning",
+    StipendPayment.Status.VOID: "dark",
+}
+
+
 def _payment_table(rows) -> list[dict]:
-    """The rows of _payment_table.html: ``payment_table_rows`` with their links and status labels."""
+    """The rows of _payment_table.html: ``payment_table_rows`` with their links, status labels and
+    badge colours, and their dates written once here (ISO, as the ``date:"Y-m-d"`` filter wrote
+    them) rather than through a template filter per cell."""
     rows = with_detail_urls(rows, "stakeholders:payment_detail")
-    return with_choice_labels(rows, StipendPayment._meta.get_field("status"))
+    rows = with_choice_labels(rows, StipendPayment._meta.get_field("status"))
+    for row in rows:
+        row["period"] = f"{row['period_start'].isoformat()} – {row['period_end'].isoformat()}"
+        row["paid_on_text"] = row["paid_on"].isoformat() if row["paid_on"] else ""
+        row["status_badge"] = _STATUS_BADGES.get(row["status"], "secondary")
+    return rows
 
 
 def _filtered_payments(request):

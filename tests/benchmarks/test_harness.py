@@ -227,12 +227,19 @@ def test_a_short_real_run_under_gunicorn(tmp_path, monkeypatch, capsys):
     # The ratio is taken over the floor served by the same gunicorn command.
     assert users["http_floor"]["latency_ms"]["median"] > 0
     assert users["floor_ratio"] == round(users["latency_ms"]["median"] / users["http_floor"]["latency_ms"]["median"], 1)
+    # ... in the same loop as the page, and on both servers' CPU time where /proc tells it.
+    if users["server_cpu_ms"] is not None:
+        assert users["server_cpu_ms"]["workers"] > 0 and users["http_floor"]["server_cpu_ms"]["workers"] > 0
+        floor_cpu = users["http_floor"]["server_cpu_ms"]["total"]
+        assert users["floor_cpu_ratio"] == round(users["server_cpu_ms"]["total"] / floor_cpu, 1)
+    assert users["http_floor"]["cpu_ms"]["median"] > 0
     assert users["bytes"]["min"] > 1000
     assert by_name["login_page"]["status_codes"] == {"200": 5}
     assert by_name["user_create_invalid"]["status_codes"] == {"200": 5}
     assert by_name["user_create_invalid"]["method"] == "POST"
     (load,) = result["load"]
     assert load["page"] == "login_page" and load["clients"] == 2 and load["errors"] == 0 and load["requests"] > 0
+    assert load["client_cpu_ms"] > 0
     printed = capsys.readouterr().out
     assert "user_list" in printed and "req/s" in printed and str(out) in printed
 
@@ -385,3 +392,91 @@ def test_report_prints_the_side_by_side_table(tmp_path, capsys):
     assert "Large city against the demo city (demo), one request each in turn:" in out
     row = next(line for line in out.splitlines() if line.startswith("people_list") and "1.50" in line)
     assert row.split()[:9] == ["people_list", "list", "15.0", "30.0", "10.0", "20.0", "1.50", "1.50", "1.50"]
+
+
+def test_server_cpu_per_request_counts_workers_and_database_backends():
+    """Two snapshots of CPU nanoseconds per process give CPU milliseconds per request; a process that
+    appeared in between counts from zero, and without readable workers there is no figure."""
+    before = {"workers": {10: 1_000_000, 11: 0}, "database": {20: 5_000_000}}
+    after = {"workers": {10: 11_000_000, 11: 10_000_000}, "database": {20: 7_000_000, 21: 2_000_000}}
+    assert harness.cpu_per_request(before, after, 10) == {"workers": 2.0, "database": 0.4, "total": 2.4}
+    assert harness.cpu_per_request(before, {"workers": {}, "database": {}}, 10) is None
+    # A database on another machine: no backends to read, the workers alone, marked as such.
+    assert harness.cpu_per_request(before, {"workers": after["workers"], "database": {}}, 10)["database"] is None
+
+
+def test_cpu_time_and_children_are_read_from_proc(tmp_path):
+    """A process's CPU time sums its threads' schedstat; its children are found by their parent pid."""
+    for pid, ppid, threads in ((100, 1, {100: 7, 101: 5}), (200, 100, {200: 3}), (300, 100, {300: 1})):
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "stat").write_text(f"{pid} (gunicorn: worker [a) b]) S {ppid} 1 1 0\n")
+        for tid, ns in threads.items():
+            (tmp_path / str(pid) / "task" / str(tid)).mkdir(parents=True)
+            (tmp_path / str(pid) / "task" / str(tid) / "schedstat").write_text(f"{ns} 99 3\n")
+    (tmp_path / "self").mkdir()
+    assert harness.task_cpu_ns(100, tmp_path) == 12
+    assert harness.task_cpu_ns(999, tmp_path) is None
+    assert harness.child_pids(100, tmp_path) == [200, 300]
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 1 1 1\n")
+    assert harness.busy_cpu_seconds(stat) == 150 / harness.os.sysconf("SC_CLK_TCK")
+
+
+def test_floor_ratio_is_judged_on_server_cpu_time_whatever_the_pressure():
+    """Issue 20: the page and its floor are measured in the same loop, and the verdict reads their
+    servers' CPU time, which a busy machine hardly moves: a quiet and a busy run of the same page
+    give the same verdict, though the busy run's wall-clock ratio doubled."""
+    quiet = {**_page("user_list", median=10.0, floor_median=1.2), "cpu_pressure_pct": 3.0}
+    busy = {**_page("user_list", median=23.0, floor_median=1.3), "cpu_pressure_pct": 80.0}
+    quiet |= harness.floor_ratios(10.0, 1.2, {"total": 12.0}, {"total": 1.8})
+    busy |= harness.floor_ratios(23.0, 1.3, {"total": 12.6}, {"total": 1.9})
+    for run in (quiet, busy):
+        run["floor_ratio"], run["floor_cpu_ratio"] = run.pop("wall"), run.pop("cpu")
+    assert (quiet["floor_ratio"], busy["floor_ratio"]) == (8.3, 17.7)
+    assert (quiet["floor_cpu_ratio"], busy["floor_cpu_ratio"]) == (6.7, 6.6)
+    assert budgets.check({"pages": [quiet]}) == budgets.check({"pages": [busy]}) == []
+    # A page whose own work grows breaches on CPU time, busy or not ...
+    heavy = {**busy, "floor_cpu_ratio": 12.5, "floor_ratio": 9.0}
+    assert budgets.check({"pages": [heavy]}) == ["user_list: page is 12.5x its floor in server CPU time > 10x"]
+    # ... and without CPU figures (a remote machine) the wall-clock ratio is judged.
+    remote = {**busy, "floor_cpu_ratio": None}
+    assert budgets.check({"pages": [remote]}) == ["user_list: page is 17.7x its floor > 10x"]
+    assert harness.floor_ratios(10.0, 1.0, None, {"total": 1.0}) == {"wall": 10.0, "cpu": None}
+
+
+def test_throughput_is_judged_on_cpu_time_and_on_the_wall_clock_only_on_a_quiet_machine():
+    """Issue 20: requests per second from what a request cost in CPU (server, database, client) hold
+    under a neighbour's load; the wall-clock figure is judged only when the neighbours left the
+    machine alone (at most 10% of its CPUs)."""
+    figures = harness.load_figures(2000, 20.0, {"workers": 12.0, "database": 5.0, "total": 17.0}, 1.0, 38.0, 2)
+    assert figures["client_cpu_ms"] == 0.5 and figures["cpu_rps"] == round(2000 / 17.5, 1)
+    # 38 busy CPU seconds, 35 of them the run's: 3 of 40 were the neighbours'.
+    assert figures["others_cpu_pct"] == 7.5
+    assert harness.load_figures(0, 20.0, None, 0.0, None, 2)["cpu_rps"] is None
+    # Without the database's CPU time the figure would flatter the server: none.
+    assert (
+        harness.load_figures(10, 1.0, {"workers": 5.0, "database": None, "total": 5.0}, 0.0, 1.0, 2)["cpu_rps"] is None
+    )
+
+    def run(rps, cpu_rps, others):
+        return {
+            "page": "people_list",
+            "clients": 4,
+            "rps": rps,
+            "errors": 0,
+            "cpu_rps": cpu_rps,
+            "others_cpu_pct": others,
+        }
+
+    quiet, busy = run(104.0, 110.0, 3.0), run(21.0, 104.0, 70.0)
+    assert budgets.check({"load": [quiet]}) == budgets.check({"load": [busy]}) == []
+    assert budgets.unjudged({"load": [busy]}) == [
+        "people_list at 4 clients: 21.0 requests/s not judged (others used 70% of the CPUs > 10%;"
+        " judged on CPU time: 104.0 requests/s)"
+    ]
+    slow = {**busy, "cpu_rps": 55.0}
+    assert budgets.check({"load": [slow]}) == ["people_list at 4 clients: 55.0 requests/s by CPU time < 60"]
+    quiet_but_slow = {**quiet, "rps": 50.0}
+    assert budgets.check({"load": [quiet_but_slow]}) == ["people_list at 4 clients: 50.0 requests/s < 60"]
+    # Without CPU figures the wall clock is judged as before.
+    assert budgets.check({"load": [{**busy, "cpu_rps": None}]}) == ["people_list at 4 clients: 21.0 requests/s < 60"]
