@@ -218,7 +218,9 @@ def test_signing_out_forgets_what_was_typed(page, live_server):
     # sign-out forgets them
     page.get_by_role("button", name="Show or hide the menu").click()
     sign_out = page.get_by_role("button", name="Sign out")
-    expect(sign_out).to_be_visible()  # the menu has opened
+    # The menu has finished opening: mid-animation ("collapsing") a click can land on nothing.
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"), timeout=30_000)
+    expect(sign_out).to_be_visible()
     sign_out.click()
     # Sign-out waits up to a second for the page cache to be emptied, then posts; on a busy
     # CI machine the whole round trip has taken longer than the default 30 s once.
