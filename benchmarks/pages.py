@@ -626,10 +626,21 @@ PAGES: list[Page] = [
         # Every board with its seat counts, every open vacancy and every term ending in 180 days.
         path="/boards/",
         role="coordinator",
+        # The three tables it shows: boards with seats and filled seats, open vacancies, terms ending.
         floor=(
-            "SELECT b.id, b.name, b.appointed_by, b.term_length_months, count(p.id)"
+            "(SELECT 'board' AS part, b.id, b.name, b.appointed_by AS detail, b.term_length_months AS n,"
+            " count(DISTINCT p.id) AS seats, count(DISTINCT t.position_id) AS filled"
             " FROM stakeholders_board b LEFT JOIN stakeholders_position p ON p.board_id = b.id"
-            " GROUP BY b.id ORDER BY b.name"
+            " LEFT JOIN stakeholders_tenure t ON t.position_id = p.id AND t.actual_end_date IS NULL"
+            " GROUP BY b.id ORDER BY b.name)"
+            " UNION ALL (SELECT 'vacancy', v.id, p.title, b.name, 0, 0, 0 FROM stakeholders_vacancy v"
+            " JOIN stakeholders_position p ON p.id = v.seat_id JOIN stakeholders_board b ON b.id = p.board_id"
+            " WHERE v.status = 'open' ORDER BY v.deadline, v.id)"
+            " UNION ALL (SELECT 'ending', t.id, p.title, pe.first_name || ' ' || pe.last_name, 0, 0, 0"
+            " FROM stakeholders_tenure t JOIN stakeholders_position p ON p.id = t.position_id"
+            " JOIN stakeholders_person pe ON pe.id = t.person_id"
+            " WHERE t.actual_end_date IS NULL AND p.board_id IS NOT NULL"
+            " AND t.planned_end_date <= current_date + 180 ORDER BY t.planned_end_date, t.id)"
         ),
     ),
     Page(
@@ -638,10 +649,12 @@ PAGES: list[Page] = [
         path="/boards/{id}/",
         role="coordinator",
         lookup="SELECT id FROM stakeholders_board ORDER BY id LIMIT 1",
-        # The board's seats with their current holders.
+        # The board, its seats with their current holders and the seats' vacancies.
         floor=(
-            "SELECT s.id, s.title, t.start_date, t.planned_end_date, p.first_name, p.last_name"
-            " FROM stakeholders_position s"
+            "SELECT s.id, s.title, t.start_date, t.planned_end_date, p.first_name, p.last_name, b.name,"
+            " b.residency_requirement, b.meeting_cadence,"
+            " ARRAY(SELECT v.status || ' ' || v.deadline FROM stakeholders_vacancy v WHERE v.seat_id = s.id)"
+            " FROM stakeholders_position s JOIN stakeholders_board b ON b.id = s.board_id"
             " LEFT JOIN stakeholders_tenure t ON t.position_id = s.id AND t.actual_end_date IS NULL"
             " LEFT JOIN stakeholders_person p ON p.id = t.person_id"
             " WHERE s.board_id = %(id)s ORDER BY s.id"
@@ -652,9 +665,13 @@ PAGES: list[Page] = [
         kind="list",
         path="/boards/cohorts/",
         role="coordinator",
+        # A page of cohorts with their fellows, applied and placed counts.
         floor=(
-            "SELECT c.id, c.name, c.starts_on, count(f.id) FROM engagements_cohort c"
-            " LEFT JOIN engagements_fellow f ON f.cohort_id = c.id"
+            "SELECT c.id, c.name, c.program, c.starts_on, count(DISTINCT f.id),"
+            " count(DISTINCT a.fellow_id) FILTER (WHERE a.applied_on IS NOT NULL),"
+            " count(DISTINCT a.fellow_id) FILTER (WHERE a.stage = 'appointed')"
+            " FROM engagements_cohort c LEFT JOIN engagements_fellow f ON f.cohort_id = c.id"
+            " LEFT JOIN engagements_boardapplication a ON a.fellow_id = f.id"
             " GROUP BY c.id ORDER BY c.starts_on DESC, c.name LIMIT 50"
         ),
     ),
@@ -664,11 +681,23 @@ PAGES: list[Page] = [
         path="/boards/cohorts/{id}/",
         role="coordinator",
         lookup="SELECT id FROM engagements_cohort ORDER BY id LIMIT 1",
-        # The cohort's fellows with their names.
+        # The cohort's fellows with their boards of interest and applications, and the
+        # consented demographics the equity tables count (fellows, then every board member).
         floor=(
-            "SELECT f.id, p.first_name, p.last_name FROM engagements_fellow f"
-            " JOIN stakeholders_person p ON p.id = f.person_id"
-            " WHERE f.cohort_id = %(id)s ORDER BY p.last_name, p.first_name"
+            "(SELECT f.id, p.first_name || ' ' || p.last_name AS name,"
+            " ARRAY(SELECT b.name FROM engagements_fellow_interests i JOIN stakeholders_board b ON b.id = i.board_id"
+            " WHERE i.fellow_id = f.id) AS interests,"
+            " ARRAY(SELECT b.name || ': ' || a.stage FROM engagements_boardapplication a"
+            " JOIN stakeholders_board b ON b.id = a.board_id WHERE a.fellow_id = f.id) AS applications"
+            " FROM engagements_fellow f JOIN stakeholders_person p ON p.id = f.person_id"
+            " WHERE f.cohort_id = %(id)s ORDER BY p.last_name, p.first_name)"
+            " UNION ALL (SELECT d.person_id, d.age_band, ARRAY[d.race_ethnicity, d.gender_identity],"
+            " ARRAY[pe.preferred_language_id::text, pe.neighborhood_id::text]"
+            " FROM stakeholders_persondemographics d JOIN stakeholders_person pe ON pe.id = d.person_id"
+            " WHERE d.consent_recorded_at IS NOT NULL AND (d.person_id IN (SELECT person_id FROM engagements_fellow"
+            " WHERE cohort_id = %(id)s) OR d.person_id IN (SELECT t.person_id FROM stakeholders_tenure t"
+            " JOIN stakeholders_position s ON s.id = t.position_id"
+            " WHERE t.actual_end_date IS NULL AND s.board_id IS NOT NULL)))"
         ),
     ),
     Page(

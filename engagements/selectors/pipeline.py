@@ -12,12 +12,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.models import Language, Neighborhood, PersonDemographics, Tenure, User
+from stakeholders.rows import person_name
 
 from ..models import Attendance, BoardApplication, Cohort, EquitySettings, Fellow
 from .equity import Cell, suppress
@@ -141,9 +142,19 @@ def cohort_list(user: User) -> QuerySet[Cohort]:
 # --- the cohort page -------------------------------------------------------------------------
 
 
-def fellow_rows(cohort: Cohort) -> list[Fellow]:
-    """The cohort's fellows with their person, interests, applications and how many of the
-    program's sessions each attended: three queries whatever the number of fellows."""
+@dataclass
+class FellowRow:
+    pk: int
+    name: str
+    sessions_attended: int
+    interests: list[str] = field(default_factory=list)  # board names
+    applications: list[dict] = field(default_factory=list)  # {"board", "stage"}, oldest first
+
+
+def fellow_rows(cohort: Cohort) -> list[FellowRow]:
+    """The cohort's fellows with their names, how many of the program's sessions each
+    attended, their boards of interest and their applications: three queries whatever the
+    number of fellows, and plain rows (no model instances) for the page to show."""
     attended = (
         Attendance.objects.filter(person_id=OuterRef("person_id"), engagement__cohorts=cohort)
         .order_by()
@@ -151,13 +162,22 @@ def fellow_rows(cohort: Cohort) -> list[Fellow]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    applications = BoardApplication.objects.select_related("board").order_by("pk")
-    return list(
-        cohort.fellows.select_related("person")
-        .annotate(sessions_attended=Coalesce(Subquery(attended, output_field=IntegerField()), 0))
-        .prefetch_related("interests", Prefetch("applications", queryset=applications))
+    fellows = (
+        cohort.fellows.annotate(sessions_attended=Coalesce(Subquery(attended, output_field=IntegerField()), 0))
         .order_by("person__last_name", "person__first_name", "pk")
+        .values_list("pk", "person__first_name", "person__preferred_name", "person__last_name", "sessions_attended")
     )
+    rows = {
+        pk: FellowRow(pk, person_name(first, preferred, last), attended)
+        for pk, first, preferred, last, attended in fellows
+    }
+    interests = Fellow.interests.through.objects.filter(fellow__cohort=cohort).order_by("board__name")
+    for fellow_id, board_name in interests.values_list("fellow_id", "board__name"):
+        rows[fellow_id].interests.append(board_name)
+    applications = BoardApplication.objects.filter(fellow__cohort=cohort).order_by("pk")
+    for fellow_id, board_name, stage in applications.values_list("fellow_id", "board__name", "stage"):
+        rows[fellow_id].applications.append({"board": board_name, "stage": stage})
+    return list(rows.values())
 
 
 def pipeline_cards(cohort: Cohort) -> dict[str, list[dict]]:

@@ -5,6 +5,7 @@ fellow's page, and the forms that add fellows and applications and move them on.
 from __future__ import annotations
 
 import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -113,20 +115,19 @@ def cohort_detail(request, pk):
     fellows = fellow_rows(cohort)
     for fellow in fellows:
         fellow.detail_url = fellow_url(fellow.pk)
-        fellow.application_list = [
-            {
-                "board": application.board.name,
-                "stage": application.stage,
-                "label": stage_labels[application.stage],
-                "badge": _STAGE_BADGES.get(application.stage, "info"),
-            }
-            for application in fellow.applications.all()
-        ]
+        for application in fellow.applications:
+            application["label"] = stage_labels[application["stage"]]
+            application["badge"] = _STAGE_BADGES.get(application["stage"], "info")
+    session_url = pk_url("engagements:detail")
+    sessions = [
+        {**row, "url": session_url(row["pk"])}
+        for row in cohort.sessions.order_by("starts_at").values("pk", "title", "starts_at")
+    ]
     tables, minimum = pipeline_equity(cohort)
     context = {
         "cohort": cohort,
         "fellows": fellows,
-        "sessions": cohort.sessions.order_by("starts_at").values("pk", "title", "starts_at"),
+        "sessions": sessions,
         "conversion": conversions([cohort.pk], timezone.localdate())[cohort.pk],
         "equity_tables": tables,
         "minimum": minimum,
@@ -149,6 +150,13 @@ def cohort_pipeline(request, pk):
     fellow_url = pk_url("boards:fellow_detail")
     move_url = pk_url("boards:application_move")
     board_url = pk_url("boards:board_detail")
+    # Each card's phrases, translated once per page and filled in per card.
+    since, deadline, term_ends = _("since %(date)s"), _("deadline %(date)s"), _("term ends %(date)s")
+    move_label = _("Move %(name)s (%(board)s) to")
+    next_options = {
+        stage: [(next_stage, labels[next_stage]) for next_stage in BoardApplication.NEXT_STAGES[stage]]
+        for stage in Stage.values
+    }
     columns = []
     rows = []
     for stage, cards in pipeline_cards(cohort).items():
@@ -158,8 +166,17 @@ def cohort_pipeline(request, pk):
             card["board_url"] = board_url(card["board_id"])
             card["move_url"] = move_url(card["pk"])
             card["stage_label"] = labels[stage]
-            card["next"] = [(next_stage, labels[next_stage]) for next_stage in BoardApplication.NEXT_STAGES[stage]]
+            card["next"] = next_options[stage]
             card["reminder_on"] = reminder_date(card["planned_end"], lead_days)
+            card["stage_date"] = date_format(card["stage_changed_on"], "SHORT_DATE_FORMAT")
+            card["planned_date"] = date_format(card["planned_end"], "SHORT_DATE_FORMAT") if card["planned_end"] else ""
+            card["reminder_date"] = date_format(card["reminder_on"], "SHORT_DATE_FORMAT") if card["reminder_on"] else ""
+            card["since_text"] = since % {"date": card["stage_date"]}
+            if card["vacancy_deadline"] and stage != Stage.APPOINTED:
+                card["deadline_text"] = deadline % {"date": date_format(card["vacancy_deadline"], "SHORT_DATE_FORMAT")}
+            if card["seat_title"]:
+                card["term_text"] = term_ends % {"date": card["planned_date"]}
+            card["move_label"] = move_label % {"name": card["name"], "board": card["board_name"]}
             rows.append(card)
         columns.append({"stage": stage, "label": labels[stage], "cards": cards})
     context = {
@@ -167,7 +184,8 @@ def cohort_pipeline(request, pk):
         "columns": columns,
         "rows": rows,
         "can_manage": can_manage_cohort(request.user, cohort),
-        "today": timezone.localdate(),
+        "today_iso": timezone.localdate().isoformat(),
+        "here": quote(request.path),
         "lead_days": lead_days,
     }
     return render(request, "boards/cohort_pipeline.html", context)

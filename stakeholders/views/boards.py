@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from ..forms.base import add_service_errors
@@ -35,11 +37,34 @@ def board_list_view(request):
     today = timezone.localdate()
     board_url = pk_url("boards:board_detail")
     appointed_by = choice_labels(Board.AppointedBy.choices)
-    boards = [
-        {**row, "url": board_url(row["pk"]), "appointed_by_label": appointed_by.get(row["appointed_by"], "")}
-        for row in board_list(request.user)
+    # Labels and dates worked out once per distinct value, not per cell in the template.
+    term_labels: dict[int, str] = {}
+    dates: dict = {}
+
+    def short(day):
+        if day not in dates:
+            dates[day] = date_format(day, "SHORT_DATE_FORMAT")
+        return dates[day]
+
+    boards = []
+    for row in board_list(request.user):
+        months = row["term_length_months"]
+        if months not in term_labels:
+            term_labels[months] = ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+        row["url"] = board_url(row["pk"])
+        row["appointed_by_label"] = appointed_by.get(row["appointed_by"], "")
+        row["term_label"] = term_labels[months]
+        boards.append(row)
+    vacancies = [
+        {
+            **row,
+            "board_url": board_url(row["board_id"]),
+            "opens": short(row["opens_on"]),
+            "closes": short(row["deadline"]),
+            "passed": row["deadline"] < today,
+        }
+        for row in open_vacancies(request.user)
     ]
-    vacancies = [{**row, "board_url": board_url(row["board_id"])} for row in open_vacancies(request.user)]
     person_url = pk_url("stakeholders:person_detail")
     ending = [
         {
@@ -47,6 +72,7 @@ def board_list_view(request):
             "board_url": board_url(row["board_id"]),
             "person_url": person_url(row["person_id"]),
             "person": person_name(row["person_first_name"], row["person_preferred_name"], row["person_last_name"]),
+            "ends": short(row["planned_end_date"]),
             "overdue": row["planned_end_date"] < today,
         }
         for row in terms_ending(request.user, today)
@@ -62,26 +88,43 @@ def board_list_view(request):
     return render(request, "boards/board_list.html", context)
 
 
-def _board_page(request, board, *, seats_form=None, vacancy_form=None, status=200):
+def _board_page(request, board, *, seats_form=None, status=200):
     today = timezone.localdate()
     seats = list(board.seats.all())
     vacancies = [vacancy for seat in seats for vacancy in seat.vacancies.all()]
     vacancies.sort(key=lambda vacancy: (vacancy.status != Vacancy.Status.OPEN, vacancy.deadline, vacancy.pk))
     open_by_seat = {vacancy.seat_id: vacancy for vacancy in vacancies if vacancy.status == Vacancy.Status.OPEN}
+    # What each seat's row shows, worked out once here rather than per cell in the template.
+    position_url, person_url = pk_url("stakeholders:position_detail"), pk_url("stakeholders:person_detail")
+    open_until = _("Open until %(date)s")
+    rows = []
     for seat in seats:
-        seat.holder = seat.current[0] if seat.current else None
-        seat.open_vacancy = open_by_seat.get(seat.pk)
-    can_change = request.user.has_perm("stakeholders.change_board")
+        holder = seat.current[0] if seat.current else None
+        vacancy = open_by_seat.get(seat.pk)
+        planned_end = holder.planned_end_date if holder else None
+        rows.append(
+            {
+                "pk": seat.pk,
+                "title": seat.title,
+                "url": position_url(seat.pk),
+                "holder": str(holder.person) if holder else "",
+                "holder_url": person_url(holder.person_id) if holder else "",
+                "since": date_format(holder.start_date, "SHORT_DATE_FORMAT") if holder else "—",
+                "ends": date_format(planned_end, "SHORT_DATE_FORMAT") if planned_end else "—",
+                "past_end": bool(planned_end and planned_end < today),
+                "vacancy": open_until % {"date": date_format(vacancy.deadline, "SHORT_DATE_FORMAT")}
+                if vacancy
+                else "—",
+            }
+        )
     context = {
         "board": board,
-        "seats": seats,
+        "seats": rows,
         "vacancies": vacancies,
-        "filled": sum(1 for seat in seats if seat.holder),
-        "today": today,
-        "can_change": can_change,
+        "filled": sum(1 for row in rows if row["holder"]),
+        "can_change": request.user.has_perm("stakeholders.change_board"),
         "can_open": request.user.has_perm("stakeholders.add_vacancy"),
         "seats_form": seats_form or SeatsForm(),
-        "vacancy_form": vacancy_form or VacancyForm(board=board, initial={"opens_on": today}),
     }
     return render(request, "boards/board_detail.html", context, status=status)
 
@@ -148,23 +191,27 @@ def seats_add(request, pk):
 
 @login_required
 @permission_required("stakeholders.add_vacancy", raise_exception=True)
-@require_POST
 def vacancy_create(request, pk):
+    """Open a vacancy on one of the board's seats, with its application window."""
     board = board_for_user(request.user, pk)
-    form = VacancyForm(request.POST, board=board)
-    if form.is_valid():
-        try:
-            vacancy = services.vacancy_open(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Vacancy opened: applications for %(seat)s close on %(date)s.")
-                % {"seat": vacancy.seat, "date": vacancy.deadline.isoformat()},
-            )
-            return redirect(vacancy)
-    return _board_page(request, board, vacancy_form=form, status=422)
+    if request.method == "POST":
+        form = VacancyForm(request.POST, board=board)
+        if form.is_valid():
+            try:
+                vacancy = services.vacancy_open(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Vacancy opened: applications for %(seat)s close on %(date)s.")
+                    % {"seat": vacancy.seat, "date": vacancy.deadline.isoformat()},
+                )
+                return redirect(vacancy)
+    else:
+        form = VacancyForm(board=board, initial={"opens_on": timezone.localdate()})
+    context = {"form": form, "board": board}
+    return render(request, "boards/vacancy_form.html", context, status=422 if form.errors else 200)
 
 
 @login_required

@@ -453,7 +453,9 @@ def test_fellow_rows_count_the_sessions_of_the_cohort_each_fellow_attended(pipel
     rows = {row.pk: row for row in selectors.fellow_rows(cohort)}
 
     assert (rows[fellow.pk].sessions_attended, rows[absent.pk].sessions_attended) == (2, 0)
-    assert [application.board for application in rows[fellow.pk].applications.all()] == [pipeline["board"]]
+    assert rows[fellow.pk].applications == [{"board": pipeline["board"].name, "stage": Stage.APPLIED}]
+    assert rows[fellow.pk].name == str(fellow.person)
+    assert rows[fellow.pk].interests == [pipeline["board"].name]
 
 
 def test_pipeline_cards_group_the_cohorts_applications_by_stage(pipeline):

@@ -62,7 +62,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "boards:board_detail": ("302 200 200 200 403", "302 405 405 405 403"),
     "boards:board_edit": ("302 403 200 200 403", "302 403 200 200 403"),
     "boards:seats_add": ("302 403 405 405 403", "302 403 422 422 403"),
-    "boards:vacancy_create": ("302 403 405 405 403", "302 403 422 422 403"),
+    "boards:vacancy_create": ("302 403 200 200 403", "302 403 422 422 403"),
     "boards:vacancy_cancel": ("302 403 405 405 403", "302 403 302 302 403"),
     "boards:cohort_list": ("302 200 200 200 403", "302 405 405 405 403"),
     "boards:cohort_create": ("302 403 200 200 403", "302 403 200 200 403"),

@@ -438,8 +438,25 @@ def test_a_vacancy_form_with_bad_input_says_what_is_wrong_and_opens_nothing(
     response = client.post(reverse("boards:vacancy_create", args=[board.pk]), {"seat": seat.pk, **data})
 
     assert response.status_code == 422
-    assert field in response.context["vacancy_form"].errors
+    assert field in response.context["form"].errors
     assert Vacancy.objects.count() == 1
+
+
+def test_the_vacancy_form_opens_on_its_own_page_from_the_board(client, board, coordinator_user, staff_user):
+    client.force_login(coordinator_user)
+    page = client.get(board.get_absolute_url())
+    form_url = reverse("boards:vacancy_create", args=[board.pk])
+    assert form_url in page.content.decode()
+
+    response = client.get(form_url)
+
+    assert response.status_code == 200
+    assert [seat.pk for seat in response.context["form"].fields["seat"].queryset] == list(
+        board.seats.order_by("pk").values_list("pk", flat=True)
+    )
+    client.force_login(staff_user)
+    assert form_url not in client.get(board.get_absolute_url()).content.decode()
+    assert client.get(form_url).status_code == 403
 
 
 def test_cancelling_a_vacancy_from_the_board_page(client, board, admin_user):
