@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +29,7 @@ from ..selectors.pipeline import (
     cohort_for_user,
     cohort_list,
     cohort_managed_by,
+    cohorts_visible_to,
     conversions,
     fellow_for_user,
     fellow_rows,
@@ -144,7 +145,7 @@ def cohort_detail(request, pk):
 def cohort_pipeline(request, pk):
     """The pipeline board: a column per stage, a card per application, each card moved by a
     plain form (keyboard and screen reader alike), and the same applications as a table."""
-    cohort = cohort_for_user(request.user, pk)
+    cohort = get_object_or_404(cohorts_visible_to(request.user), pk=pk)  # no coordinators shown here
     lead_days = ReminderSettings.load().term_end_lead_days
     labels = choice_labels(Stage.choices)
     fellow_url = pk_url("boards:fellow_detail")
@@ -186,6 +187,7 @@ def cohort_pipeline(request, pk):
         "can_manage": can_manage_cohort(request.user, cohort),
         "today_iso": timezone.localdate().isoformat(),
         "here": quote(request.path),
+        "path": request.path,
         "lead_days": lead_days,
     }
     return render(request, "boards/cohort_pipeline.html", context)
