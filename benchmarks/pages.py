@@ -706,11 +706,15 @@ PAGES: list[Page] = [
         path="/boards/cohorts/{id}/pipeline/",
         role="coordinator",
         lookup="SELECT id FROM engagements_cohort ORDER BY id LIMIT 1",
-        # Every application of the cohort with its fellow and board.
+        # Every application of the cohort with its fellow, board, vacancy and appointment.
         floor=(
-            "SELECT a.id, a.stage, a.stage_changed_on, b.name, p.first_name, p.last_name"
+            "SELECT a.id, a.stage, a.stage_changed_on, b.name, p.first_name, p.last_name,"
+            " v.deadline, v.status, s.title, t.planned_end_date"
             " FROM engagements_boardapplication a JOIN engagements_fellow f ON f.id = a.fellow_id"
             " JOIN stakeholders_person p ON p.id = f.person_id JOIN stakeholders_board b ON b.id = a.board_id"
+            " LEFT JOIN stakeholders_vacancy v ON v.id = a.vacancy_id"
+            " LEFT JOIN stakeholders_tenure t ON t.id = a.tenure_id"
+            " LEFT JOIN stakeholders_position s ON s.id = t.position_id"
             " WHERE f.cohort_id = %(id)s ORDER BY a.stage_changed_on, a.id"
         ),
     ),
