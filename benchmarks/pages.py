@@ -175,11 +175,36 @@ PAGES: list[Page] = [
         name="home",
         kind="page",
         path="/",
+        # What the home page shows: the first ten open follow-ups, the commitments due by the
+        # end of the month, and the term ends and elections of the next 180 days that touch
+        # the people the user has relationships with (the admin's home; home_staff below is a
+        # staff user's, who has fewer of them).
         floor=(
-            "SELECT u.first_name, u.username, g.name FROM stakeholders_user u"
-            " LEFT JOIN stakeholders_user_groups ug ON ug.user_id = u.id"
-            " LEFT JOIN auth_group g ON g.id = ug.group_id"
-            " WHERE u.username = %(username)s ORDER BY g.name"
+            "WITH me AS (SELECT id FROM stakeholders_user WHERE username = %(username)s)"
+            " (SELECT f.id, f.title AS text, f.due_on AS day FROM engagements_followup f, me"
+            " WHERE f.user_id = me.id AND f.status IN ('open', 'snoozed') ORDER BY f.due_on, f.id LIMIT 10)"
+            " UNION ALL (SELECT c.id, c.description, c.due_on FROM engagements_commitment c, me"
+            " WHERE c.owner_id = me.id AND c.status NOT IN ('done', 'declined')"
+            " AND c.due_on < date_trunc('month', current_date) + interval '1 month' ORDER BY c.due_on, c.id LIMIT 50)"
+            " UNION ALL (SELECT t.id, pe.last_name || ', ' || po.title, t.planned_end_date"
+            " FROM stakeholders_tenure t JOIN stakeholders_person pe ON pe.id = t.person_id"
+            " JOIN stakeholders_position po ON po.id = t.position_id"
+            " WHERE t.actual_end_date IS NULL AND t.planned_end_date BETWEEN current_date AND current_date + 180"
+            " AND (EXISTS (SELECT 1 FROM stakeholders_relationship r, me WHERE r.owner_id = me.id"
+            " AND (r.end_date IS NULL OR r.end_date >= current_date) AND r.person_id = t.person_id)"
+            " OR EXISTS (SELECT 1 FROM stakeholders_relationship r, me WHERE r.owner_id = me.id"
+            " AND (r.end_date IS NULL OR r.end_date >= current_date) AND r.other_person_id = t.person_id))"
+            " ORDER BY t.planned_end_date, t.id LIMIT 50)"
+            " UNION ALL (SELECT e.id, e.name || ': ' || po.title, e.date FROM stakeholders_election e"
+            " JOIN stakeholders_election_positions ep ON ep.election_id = e.id"
+            " JOIN stakeholders_position po ON po.id = ep.position_id"
+            " JOIN stakeholders_tenure t ON t.position_id = po.id AND t.actual_end_date IS NULL"
+            " WHERE e.date BETWEEN current_date AND current_date + 180"
+            " AND (EXISTS (SELECT 1 FROM stakeholders_relationship r, me WHERE r.owner_id = me.id"
+            " AND (r.end_date IS NULL OR r.end_date >= current_date) AND r.person_id = t.person_id)"
+            " OR EXISTS (SELECT 1 FROM stakeholders_relationship r, me WHERE r.owner_id = me.id"
+            " AND (r.end_date IS NULL OR r.end_date >= current_date) AND r.other_person_id = t.person_id))"
+            " ORDER BY e.date)"
         ),
     ),
     Page(
