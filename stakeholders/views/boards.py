@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -46,35 +47,55 @@ def board_list_view(request):
             dates[day] = date_format(day, "SHORT_DATE_FORMAT")
         return dates[day]
 
+    # The three tables list every board, open vacancy and term ending, so their rows grow
+    # with the city: each row is one format_html() here rather than a dozen template nodes.
+    passed = format_html(' <span class="badge text-bg-warning">{}</span>', _("passed"))
+    past_end = format_html(' <span class="badge text-bg-warning">{}</span>', _("past its end"))
     boards = []
     for row in board_list(request.user):
         months = row["term_length_months"]
         if months not in term_labels:
             term_labels[months] = ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
-        row["url"] = board_url(row["pk"])
-        row["appointed_by_label"] = appointed_by.get(row["appointed_by"], "")
-        row["term_label"] = term_labels[months]
-        boards.append(row)
+        boards.append(
+            format_html(
+                '<tr data-testid="board-row"><td><a href="{}">{}</a></td><td>{}</td>'
+                '<td class="text-nowrap">{}</td><td>{} / {}</td><td>{}</td><td>{}</td></tr>',
+                board_url(row["pk"]),
+                row["name"],
+                appointed_by.get(row["appointed_by"], ""),
+                term_labels[months],
+                row["filled_count"],
+                row["seat_count"],
+                row["open_vacancy_count"],
+                row["meeting_cadence"] or "—",
+            )
+        )
     vacancies = [
-        {
-            **row,
-            "board_url": board_url(row["board_id"]),
-            "opens": short(row["opens_on"]),
-            "closes": short(row["deadline"]),
-            "passed": row["deadline"] < today,
-        }
+        format_html(
+            '<tr data-testid="vacancy-row"><td>{}</td><td><a href="{}">{}</a></td>'
+            '<td class="text-nowrap">{}</td><td class="text-nowrap">{}{}</td></tr>',
+            row["seat_title"],
+            board_url(row["board_id"]),
+            row["board_name"],
+            short(row["opens_on"]),
+            short(row["deadline"]),
+            passed if row["deadline"] < today else "",
+        )
         for row in open_vacancies(request.user)
     ]
     person_url = pk_url("stakeholders:person_detail")
     ending = [
-        {
-            **row,
-            "board_url": board_url(row["board_id"]),
-            "person_url": person_url(row["person_id"]),
-            "person": person_name(row["person_first_name"], row["person_preferred_name"], row["person_last_name"]),
-            "ends": short(row["planned_end_date"]),
-            "overdue": row["planned_end_date"] < today,
-        }
+        format_html(
+            '<tr data-testid="term-ending-row"><td><a href="{}">{}</a></td><td>{}</td><td><a href="{}">{}</a></td>'
+            '<td class="text-nowrap">{}{}</td></tr>',
+            person_url(row["person_id"]),
+            person_name(row["person_first_name"], row["person_preferred_name"], row["person_last_name"]),
+            row["seat_title"],
+            board_url(row["board_id"]),
+            row["board_name"],
+            short(row["planned_end_date"]),
+            past_end if row["planned_end_date"] < today else "",
+        )
         for row in terms_ending(request.user, today)
     ]
     context = {
