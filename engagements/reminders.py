@@ -430,16 +430,15 @@ def agreements_expiring(*, today: datetime.date, config: ReminderSettings) -> It
             gettext_noop("%(agreement)s of %(coalition)s expires on %(date)s: renew it or plan its end."),
             {"agreement": row["title"], "coalition": row["coalition__name"], "date": row["expires_on"].isoformat()},
         )
-        for user_id in coordinators.get(row["coalition_id"], ()):
-            yield FollowUp(
-                user_id=user_id,
-                reason=FollowUp.Reason.AGREEMENT_EXPIRING,
-                content_type=agreement_type,
-                object_id=row["id"],
-                cycle=f"expires:{row['expires_on'].isoformat()}",
-                title=title,
-                due_on=row["expires_on"],
-            )
+        yield from _to_coordinators(
+            coordinators.get(row["coalition_id"], ()),
+            reason=FollowUp.Reason.AGREEMENT_EXPIRING,
+            content_type=agreement_type,
+            object_id=row["id"],
+            cycle=f"expires:{row['expires_on'].isoformat()}",
+            title=title,
+            due_on=row["expires_on"],
+        )
 
 
 # --- rule 7: champion or ally without contact -----------------------------------------
@@ -497,6 +496,12 @@ def _cohort_coordinators(cohort_ids: QuerySet | list[int]) -> dict[int, list[int
     ).values_list("cohort_id", "user_id"):
         coordinators[cohort_id].append(user_id)
     return coordinators
+
+
+def _to_coordinators(user_ids, **fields) -> Iterator[FollowUp]:
+    """One follow-up for each of the coordinators (of a coalition or a cohort) named by ``user_ids``."""
+    for user_id in user_ids:
+        yield FollowUp(user_id=user_id, **fields)
 
 
 FELLOW_FIELDS = (
@@ -566,16 +571,15 @@ def board_vacancy_matches(*, today: datetime.date, config: ReminderSettings) -> 
                 "person": _person_name(row, "fellow__person__"),
             },
         )
-        for user_id in coordinators.get(row["fellow__cohort_id"], ()):
-            yield FollowUp(
-                user_id=user_id,
-                reason=FollowUp.Reason.BOARD_VACANCY,
-                content_type=vacancy_type,
-                object_id=row["vacancy_id"],
-                cycle=f"fellow:{row['fellow_id']}",
-                title=title,
-                due_on=min(row["deadline"], today + datetime.timedelta(days=NO_CONTACT_DUE_DAYS)),
-            )
+        yield from _to_coordinators(
+            coordinators.get(row["fellow__cohort_id"], ()),
+            reason=FollowUp.Reason.BOARD_VACANCY,
+            content_type=vacancy_type,
+            object_id=row["vacancy_id"],
+            cycle=f"fellow:{row['fellow_id']}",
+            title=title,
+            due_on=min(row["deadline"], today + datetime.timedelta(days=NO_CONTACT_DUE_DAYS)),
+        )
 
 
 def application_deadlines(*, today: datetime.date, config: ReminderSettings) -> Iterator[FollowUp]:
@@ -614,16 +618,15 @@ def application_deadlines(*, today: datetime.date, config: ReminderSettings) -> 
                 "person": _person_name(row, "fellow__person__"),
             },
         )
-        for user_id in coordinators.get(row["fellow__cohort_id"], ()):
-            yield FollowUp(
-                user_id=user_id,
-                reason=FollowUp.Reason.APPLICATION_DEADLINE,
-                content_type=application_type,
-                object_id=row["id"],
-                cycle=f"deadline:{row['deadline'].isoformat()}",
-                title=title,
-                due_on=row["deadline"],
-            )
+        yield from _to_coordinators(
+            coordinators.get(row["fellow__cohort_id"], ()),
+            reason=FollowUp.Reason.APPLICATION_DEADLINE,
+            content_type=application_type,
+            object_id=row["id"],
+            cycle=f"deadline:{row['deadline'].isoformat()}",
+            title=title,
+            due_on=row["deadline"],
+        )
 
 
 def fellow_terms_ending(*, today: datetime.date, config: ReminderSettings) -> Iterator[FollowUp]:
@@ -666,16 +669,15 @@ def fellow_terms_ending(*, today: datetime.date, config: ReminderSettings) -> It
             ),
             {"person": _person_name(row), "board": row["board_name"], "date": row["planned_end"].isoformat()},
         )
-        for user_id in coordinators.get(row["cohort_id"], ()):
-            yield FollowUp(
-                user_id=user_id,
-                reason=FollowUp.Reason.FELLOW_TERM_ENDING,
-                content_type=tenure_type,
-                object_id=row["tenure_id"],
-                cycle=f"term-end:{row['planned_end'].isoformat()}",
-                title=title,
-                due_on=row["planned_end"],
-            )
+        yield from _to_coordinators(
+            coordinators.get(row["cohort_id"], ()),
+            reason=FollowUp.Reason.FELLOW_TERM_ENDING,
+            content_type=tenure_type,
+            object_id=row["tenure_id"],
+            cycle=f"term-end:{row['planned_end'].isoformat()}",
+            title=title,
+            due_on=row["planned_end"],
+        )
 
 
 #: The rules a full scan runs, in order.
