@@ -5,15 +5,18 @@ A list page shows 50 rows. Built from model instances, each row pays a
 label of the field's choices, and ``str()`` through descriptors. Views of every
 app instead fetch the columns a row shows (``.values()``) and build the row's
 links, labels and names with these helpers: one ``reverse()`` per page, labels
-translated once per request (in the active language), names from their columns.
+translated once per request (in the active language), names from their columns, dates
+formatted once per distinct date (``short_dates``).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 
 from django.db.models import Field
 from django.urls import reverse
+from django.utils import formats
 
 # The id reversed in place of a real one, then cut out of the URL: long enough that no
 # fixed part of a URL contains it, and a valid value for an <int:pk> converter.
@@ -40,6 +43,18 @@ def person_name(first_name: str, preferred_name: str, last_name: str) -> str:
 def user_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
     """What ``str(user)`` shows (full name, else username), from the three columns; "" for no user."""
     return f"{first_name or ''} {last_name or ''}".strip() or username or ""
+
+
+def short_dates() -> Callable[[datetime.date], str]:
+    """``|date:"SHORT_DATE_FORMAT"`` remembered for one page, whose rows share a few dates."""
+    texts: dict[datetime.date, str] = {}
+
+    def short_date(value: datetime.date) -> str:
+        if value not in texts:
+            texts[value] = formats.date_format(value, "SHORT_DATE_FORMAT")
+        return texts[value]
+
+    return short_date
 
 
 def with_detail_urls(objects: Iterable, url_name: str) -> list:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coalition.models import Coalition
+from stakeholders.filters.choices import UserChoiceFilter
 from stakeholders.filters.days import FromDayFilter, ToDayFilter
 from stakeholders.models import Department, Language, Neighborhood, User
 
@@ -35,9 +36,7 @@ class EngagementFilter(django_filters.FilterSet):
         label=_("Department"), queryset=_DEPARTMENTS, method="with_department"
     )
     coalition = django_filters.ModelChoiceFilter(label=_("Coalition"), queryset=_COALITIONS)
-    facilitator = django_filters.ModelChoiceFilter(
-        label=_("Facilitator"), queryset=_ACTIVE_USERS, method="with_facilitator"
-    )
+    facilitator = UserChoiceFilter(label=_("Facilitator"), queryset=_ACTIVE_USERS, method="with_facilitator")
 
     class Meta:
         model = Engagement
@@ -72,7 +71,7 @@ class EngagementFilter(django_filters.FilterSet):
 class CommitmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Commitment.Status.choices)
     department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=_DEPARTMENTS)
-    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=_ACTIVE_USERS)
+    owner = UserChoiceFilter(label=_("Owner"), queryset=_ACTIVE_USERS)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="only_overdue", widget=forms.CheckboxInput)
     not_looped_back = django_filters.BooleanFilter(
         label=_("Not yet looped back"), method="only_not_looped_back", widget=forms.CheckboxInput

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Organization, Relationship, User
 from ..selectors.search import matching_entries
+from .choices import UserChoiceFilter
 
 
 class RelationshipFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Relationship.Kind.choices)
-    owner = django_filters.ModelChoiceFilter(
+    owner = UserChoiceFilter(
         label=_("Owner"),
         queryset=User.objects.filter(Exists(Relationship.objects.filter(owner=OuterRef("pk")))),
     )

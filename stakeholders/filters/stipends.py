@@ -1,12 +1,11 @@
 import django_filters
 from django.db.models import Q
-from django.forms import ModelChoiceField, Select
-from django.forms.models import ModelChoiceIterator
+from django.forms import Select
 from django.utils.translation import gettext_lazy as _
 
 from ..forms.widgets import DateInput
 from ..models import FundingSource, LiaisonProfile, StipendAgreement, StipendPayment
-from ..selectors.people import person_display_name
+from .choices import LiaisonChoiceFilter
 
 
 class BootstrapFilterSet(django_filters.FilterSet):
@@ -36,37 +35,6 @@ class LiaisonProfileFilter(django_filters.FilterSet):
             | Q(payee_reference__icontains=value)
             | Q(communities_served__icontains=value)
         )
-
-
-class _LiaisonChoiceIterator(ModelChoiceIterator):
-    """The options as (id, name) read with ``values_list``: a model instance per option cost more
-    than writing the option."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", "person_name")
-
-
-class _LiaisonChoiceField(ModelChoiceField):
-    iterator = _LiaisonChoiceIterator
-
-    def label_from_instance(self, obj) -> str:
-        return obj.person_name
-
-
-class LiaisonChoiceFilter(django_filters.ModelChoiceFilter):
-    """A choice of liaison, labelled by name (``str(liaison)``), without loading their person records.
-
-    A city has hundreds of liaisons; building a profile and a person for each
-    option cost more than the rest of the ledger's rows.
-    """
-
-    field_class = _LiaisonChoiceField
-
-    def __init__(self, *args, **kwargs):
-        queryset = LiaisonProfile.objects.only("pk").annotate(person_name=person_display_name("person__"))
-        super().__init__(*args, queryset=queryset, **kwargs)
 
 
 class StipendAgreementFilter(BootstrapFilterSet):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ..forms.base import add_service_errors
 from ..forms.boards import BoardForm, SeatsForm, VacancyForm
 from ..models import Board, Vacancy
-from ..rows import choice_labels, person_name, pk_url
+from ..rows import choice_labels, person_name, pk_url, short_dates
 from ..selectors.boards import (
     TERMS_ENDING_DAYS,
     board_for_user,
@@ -40,12 +40,7 @@ def board_list_view(request):
     appointed_by = choice_labels(Board.AppointedBy.choices)
     # Labels and dates worked out once per distinct value, not per cell in the template.
     term_labels: dict[int, str] = {}
-    dates: dict = {}
-
-    def short(day):
-        if day not in dates:
-            dates[day] = date_format(day, "SHORT_DATE_FORMAT")
-        return dates[day]
+    short = short_dates()
 
     # The three tables list every board, open vacancy and term ending, so their rows grow
     # with the city: each row is one format_html() here rather than a dozen template nodes.

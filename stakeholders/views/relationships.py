@@ -10,12 +10,13 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from ..filters.relationships import RelationshipFilter
 from ..forms.relationships import RelationshipEndForm, RelationshipForm
 from ..models import Relationship
-from ..rows import choice_labels, person_name, pk_url, user_name
+from ..rows import choice_labels, person_name, pk_url, short_dates, user_name
 from ..selectors.government import record_history
 from ..selectors.messengers import messengers_for
 from ..selectors.relationships import (
@@ -42,28 +43,35 @@ def relationship_list(request):
     return render(request, template, {"filter": relationship_filter, "page": page})
 
 
-def _rows(relationships) -> list[dict]:
-    """What each row shows, its names and links built from columns (see ``stakeholders.rows``)."""
+def _rows(relationships) -> list[str]:
+    """Each row's ``<tr>``, one ``format_html()`` from its columns (see ``stakeholders.rows``):
+    a search can fill the page with 50 rows, and six cells of template tags a row had cost
+    more than the rest of the page."""
     detail_url, person_url = pk_url("stakeholders:relationship_detail"), pk_url("stakeholders:person_detail")
     kind_labels = choice_labels(Relationship.Kind.choices)
+    strength = format_html('<span class="visually-hidden">{} </span>', _("strength"))
+    current = _("Current")
+    ended = _("Ended %(date)s")
+    dates = short_dates()
 
-    def end(row, prefix):  # one person end of the row, or None
-        if row[f"{prefix}_id"] is None:
-            return None
+    def person_link(row, prefix):
         name = person_name(row[f"{prefix}_first_name"], row[f"{prefix}_preferred_name"], row[f"{prefix}_last_name"])
-        return {"name": name, "url": person_url(row[f"{prefix}_id"])}
+        return format_html('<a href="{}">{}</a>', person_url(row[f"{prefix}_id"]), name)
 
     return [
-        {
-            "url": detail_url(row["pk"]),
-            "kind": kind_labels.get(row["kind"], row["kind"]),
-            "person": end(row, "person"),
-            "other": end(row, "other_person"),
-            "organization": row["organization_name"] or "",
-            "strength": row["strength"],
-            "owner": user_name(row["owner_first_name"], row["owner_last_name"], row["owner_username"]),
-            "end_date": row["end_date"],
-        }
+        format_html(
+            '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}{}/5</td><td>{}</td><td>{}</td></tr>',
+            person_link(row, "person"),
+            detail_url(row["pk"]),
+            kind_labels.get(row["kind"], row["kind"]),
+            person_link(row, "other_person")
+            if row["other_person_id"] is not None
+            else (row["organization_name"] or ""),
+            strength,
+            row["strength"],
+            user_name(row["owner_first_name"], row["owner_last_name"], row["owner_username"]) or "—",
+            current if row["end_date"] is None else ended % {"date": dates(row["end_date"])},
+        )
         for row in relationships
     ]
 
