@@ -50,8 +50,14 @@ MAX_BYTES_BY_KIND = {"json": 1_000_000}
 CPU_MS_BY_KIND = {"list": 25.0, "detail": 25.0, "panel": 25.0, "page": 25.0}
 # Above this share of a series spent with tasks waiting for a CPU (/proc/pressure/cpu), its
 # wall-clock figures say more about the machine than the page: the p95 latency budget is
-# not judged (it is listed by ``unjudged``); CPU time and the floor ratio still are.
-PRESSURE_MAX_PCT = 10.0
+# not judged (it is listed by ``unjudged``); CPU time and the floor ratio still are. The
+# harness itself keeps a 2-core machine at 7 to 18% (its client and up to three servers
+# take turns; a quiet run of 2026-12-05), so a limit of 10% never judged the wall clock;
+# the busy runs it must set aside were at 46 to 95%.
+PRESSURE_MAX_PCT = 25.0
+# Load runs are judged on the neighbours' share of the CPUs ("others %", the harness's own
+# processes left out), which a quiet machine keeps near 1%.
+OTHERS_MAX_PCT = 10.0
 FLOOR_RATIO_MAX = 10.0
 # Issue 20: every page against its floor, but a form submit: its floor reads, where the page
 # writes a session's records and their history.
@@ -117,11 +123,11 @@ def floor_ratio(page: dict) -> tuple[float | None, str]:
 
 def _wall_rps_judged(run: dict) -> bool:
     """A load run's wall-clock requests per second count when the neighbours left the machine to it
-    (at most PRESSURE_MAX_PCT of its CPUs), or when there is no CPU-time figure to judge instead."""
+    (at most OTHERS_MAX_PCT of its CPUs), or when there is no CPU-time figure to judge instead."""
     if run.get("cpu_rps") is None:
         return True
     others = run.get("others_cpu_pct")
-    return others is not None and others <= PRESSURE_MAX_PCT
+    return others is not None and others <= OTHERS_MAX_PCT
 
 
 def _scale_breaches(page: dict) -> list[str]:
@@ -164,7 +170,7 @@ def unjudged(result: dict) -> list[str]:
     ]
     notes += [
         f"{run['page']} at {run['clients']} clients: {run['rps']:.1f} requests/s not judged (others used"
-        f" {run['others_cpu_pct']:.0f}% of the CPUs > {PRESSURE_MAX_PCT:.0f}%; judged on CPU time:"
+        f" {run['others_cpu_pct']:.0f}% of the CPUs > {OTHERS_MAX_PCT:.0f}%; judged on CPU time:"
         f" {run['cpu_rps']:.1f} requests/s)"
         for run in result.get("load", [])
         if (run["page"], run["clients"]) in MIN_RPS and not _wall_rps_judged(run)
