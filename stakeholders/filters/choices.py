@@ -15,10 +15,14 @@ from django.db.models import QuerySet
 from django.forms import ModelChoiceField
 from django.forms.models import ModelChoiceIterator
 
+from ..models import LiaisonProfile
 from ..rows import user_name
+from ..selectors.people import person_display_name
 
 
 class _RowsChoiceIterator(ModelChoiceIterator):
+    """The empty choice, then the field's ``option_rows(queryset)``: ``(pk, label)`` pairs."""
+
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
@@ -29,11 +33,8 @@ class _LiaisonChoiceField(ModelChoiceField):
     iterator = _RowsChoiceIterator
 
     @staticmethod
-    def option_rows(queryset: QuerySet) -> Iterator[tuple[int, str]]:
-        return iter(queryset.values_list("pk", "person_name"))
-
-    def label_from_instance(self, obj) -> str:
-        return obj.person_name
+    def option_rows(queryset: QuerySet) -> QuerySet:
+        return queryset.values_list("pk", "person_name")
 
 
 class _UserChoiceField(ModelChoiceField):
@@ -52,9 +53,6 @@ class LiaisonChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = _LiaisonChoiceField
 
     def __init__(self, *args, **kwargs):
-        from ..models import LiaisonProfile
-        from ..selectors.people import person_display_name
-
         queryset = LiaisonProfile.objects.only("pk").annotate(person_name=person_display_name("person__"))
         super().__init__(*args, queryset=queryset, **kwargs)
 

@@ -22,6 +22,8 @@ def can_view_boards(user: User) -> bool:
 
 
 def boards_visible_to(user: User) -> QuerySet[Board]:
+    """All boards or none. ``_on_visible_boards`` relies on it: limit boards per user here
+    and it must filter by these boards again."""
     if not can_view_boards(user):
         return Board.objects.none()
     return Board.objects.all()
